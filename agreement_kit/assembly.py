@@ -1,0 +1,288 @@
+"""Assembly: the included clauses in section order, numbered, with their text rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from . import __version__
+from .context import DISTRICT_KINDS, MUNICIPALITY_KINDS, clause_context, days_text
+from .coverage import _option_values, check_coverage, included_clauses
+from .draft import Draft
+from .drafts import dump_draft
+from .library import Library
+from .problems import Problem, ProblemsError
+from .templating import ClauseRenderError, render_text, strip_none
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class AssembledClause(_Out):
+    number: str  # "3.2"
+    id: str
+    title: str
+    version: str
+    paragraphs: list[str]
+
+
+class AssembledSection(_Out):
+    number: str  # "3" ("" for recitals)
+    id: str
+    title: str
+    kind: str
+    clauses: list[AssembledClause]
+
+
+class Party(_Out):
+    role: str  # "District" or "Agency"
+    name: str  # the legal party (district; municipality)
+    acting_through: str | None  # board; police department or sheriff's office
+    kind: str
+    address: str | None
+
+
+class SignatureBlock(_Out):
+    party: str
+    acting_through: str | None
+    signer_name: str | None
+    signer_title: str | None
+    attest_name: str | None
+    attest_title: str | None
+
+
+class ScheduleRow(_Out):
+    building: str
+    days: str
+    hours: str
+    principal: str
+    agency: str
+
+
+class Provenance(_Out):
+    pack_id: str
+    pack_version: str
+    overlays: list[str]
+    clauses: list[tuple[str, str]]  # (id, version) of every included clause
+    draft_sha256: str
+    tool_version: str
+    built: str
+
+
+class Agreement(_Out):
+    """Everything the Word template needs, already in the agreement's words."""
+
+    title: str
+    short_title: str
+    final: bool
+    program_title: str
+    parties: list[Party]
+    sections: list[AssembledSection]
+    schedule: list[ScheduleRow]
+    signatures: list[SignatureBlock]
+    effective_date: str | None
+    end_date: str | None
+    values: dict[str, Any]
+    options: dict[str, Any]
+    provenance: Provenance
+
+    def clause_numbers(self) -> dict[str, str]:
+        return {c.id: c.number for s in self.sections for c in s.clauses}
+
+    def text(self) -> str:
+        """The agreement as plain text (for previews, diffs and tests)."""
+        lines = [self.title, ""]
+        for section in self.sections:
+            heading = f"{section.number}. {section.title}" if section.number else section.title
+            lines += [heading.upper(), ""]
+            for clause in section.clauses:
+                prefix = f"{clause.number} {clause.title}. " if clause.number else ""
+                for i, para in enumerate(clause.paragraphs):
+                    lines += [(prefix if i == 0 else "") + para, ""]
+        return "\n".join(lines)
+
+
+def draft_hash(draft: Draft) -> str:
+    """SHA-256 of the draft as saved (its canonical YAML), stable across loads."""
+    return hashlib.sha256(dump_draft(draft).encode("utf-8")).hexdigest()
+
+
+def number_clauses(library: Library, included: list[str]) -> list[tuple[Any, str, list[Any]]]:
+    """Sections with included clauses, numbered: [(section, number, [(clause, number)])]."""
+    out = []
+    article = 0
+    for section in library.sections:
+        members = sorted(
+            (library.clauses[c] for c in included if library.clauses[c].section == section.id),
+            key=lambda c: c.order,
+        )
+        if not members:
+            continue
+        if section.kind == "recitals":
+            out.append((section, "", [(c, "") for c in members]))
+            continue
+        article += 1
+        out.append(
+            (section, str(article), [(c, f"{article}.{i}") for i, c in enumerate(members, 1)])
+        )
+    return out
+
+
+def _parties(draft: Draft) -> list[Party]:
+    d = draft.district
+    parties = [
+        Party(
+            role="District",
+            name=d.name or "",
+            acting_through=d.board,
+            kind=DISTRICT_KINDS.get(d.kind or "", ""),
+            address=d.address,
+        )
+    ]
+    for a in draft.agencies:
+        parties.append(
+            Party(
+                role="Agency",
+                name=a.municipality.name or "",
+                acting_through=a.name,
+                kind=MUNICIPALITY_KINDS.get(a.municipality.kind or "", ""),
+                address=a.address,
+            )
+        )
+    return parties
+
+
+def _signatures(draft: Draft) -> list[SignatureBlock]:
+    d = draft.district
+    blocks = [
+        SignatureBlock(
+            party=d.name or "",
+            acting_through=d.board,
+            signer_name=d.signatory.name,
+            signer_title=d.signatory.title,
+            attest_name=d.attest.name,
+            attest_title=d.attest.title,
+        )
+    ]
+    for a in draft.agencies:
+        blocks.append(
+            SignatureBlock(
+                party=a.municipality.name or "",
+                acting_through=a.name,
+                signer_name=a.signatory.name,
+                signer_title=a.signatory.title,
+                attest_name=a.attest.name,
+                attest_title=a.attest.title,
+            )
+        )
+    return blocks
+
+
+def assemble(
+    library: Library,
+    draft: Draft,
+    *,
+    overlays: list[str] | None = None,
+    allow_incomplete: bool = False,
+    today: dt.date | None = None,
+) -> Agreement:
+    """Build the agreement. Raises :class:`ProblemsError` listing every gap unless it is complete.
+
+    ``allow_incomplete`` renders what it can for a preview; a clause with a missing answer then shows
+    its gaps as ``[missing: path]``.
+    """
+    coverage = check_coverage(library, draft)
+    if not coverage.complete and not allow_incomplete:
+        raise ProblemsError(
+            [Problem(gap) for gap in coverage.gaps()],
+            summary="the agreement is not complete yet",
+        )
+    included, _ = included_clauses(library, draft)
+    layout = number_clauses(library, included)
+    numbers = {c.id: n for _, _, members in layout for c, n in members}
+    options = _option_values(library, draft)
+    context = strip_none(clause_context(draft, options, dict(draft.values)))
+
+    def make_ref(clause_id: str) -> Any:
+        def ref(target: str) -> str:
+            if target not in numbers:
+                raise ClauseRenderError(
+                    clause_id, f"refers to clause '{target}', which this agreement does not include"
+                )
+            return f"Section {numbers[target]}" if numbers[target] else "the recitals"
+
+        return ref
+
+    problems: list[Problem] = []
+    sections = []
+    for section, number, members in layout:
+        clauses = []
+        for clause, clause_number in members:
+            paragraphs = []
+            for source in clause.text:
+                try:
+                    paragraphs.append(render_text(clause.id, source, context, make_ref(clause.id)))
+                except ClauseRenderError as exc:
+                    if not allow_incomplete:
+                        problems.append(Problem(exc.message, clause=clause.id))
+                    paragraphs.append(f"[{exc.message}]")
+            clauses.append(
+                AssembledClause(
+                    number=clause_number,
+                    id=clause.id,
+                    title=clause.title,
+                    version=clause.version,
+                    paragraphs=paragraphs,
+                )
+            )
+        sections.append(
+            AssembledSection(
+                number=number,
+                id=section.id,
+                title=section.title,
+                kind=section.kind,
+                clauses=clauses,
+            )
+        )
+    if problems:
+        raise ProblemsError(problems, summary="some clauses could not be rendered")
+    program = context["program"]
+    district_name = draft.district.name or "[District]"
+    agency_names = " and ".join(a.name or "[Agency]" for a in draft.agencies)
+    schedule = [
+        ScheduleRow(
+            building=p.building or "",
+            days=days_text(list(p.days)) or "",
+            hours=(program["placements"][i].get("hours") or ""),
+            principal=p.principal or "",
+            agency=(draft.agencies[p.agency].name or "") if p.agency < len(draft.agencies) else "",
+        )
+        for i, p in enumerate(draft.program.placements)
+    ]
+    return Agreement(
+        title=f"Intergovernmental Agreement for a {program['title']}",
+        short_title=draft.title or f"{district_name} – {agency_names} {program['name']} Agreement",
+        final=draft.final,
+        program_title=program["title"],
+        parties=_parties(draft),
+        sections=sections,
+        schedule=schedule,
+        signatures=_signatures(draft),
+        effective_date=context["term"].get("effective_date"),
+        end_date=context["term"].get("end_date"),
+        values={k: v for k, v in draft.values.items() if v is not None},
+        options=options,
+        provenance=Provenance(
+            pack_id=library.pack.id,
+            pack_version=library.pack.version,
+            overlays=[f"{p.id}@{p.version}" for p in library.packs[1:]],
+            clauses=[(c, library.clauses[c].version) for c in included],
+            draft_sha256=draft_hash(draft),
+            tool_version=__version__,
+            built=(today or dt.date.today()).isoformat(),
+        ),
+    )

@@ -1,0 +1,223 @@
+"""What clause text sees: the draft's answers in the words an agreement uses.
+
+:func:`clause_context` turns a :class:`Draft` into plain dicts and lists. Every leaf that depends on an
+answer not yet given is ``None``; :data:`SOURCES` says which draft field a derived leaf comes from, so a
+missing answer is reported where the user gives it. The shape of the context is the schema that clause
+variables are checked against at load time (:func:`context_schema`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .draft import Agency, Draft, Placement
+
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+DISTRICT_KINDS = {
+    "common": "common school district",
+    "union_high": "union high school district",
+    "unified": "unified school district",
+    "first_class_city": "first class city school district",
+}
+MUNICIPALITY_KINDS = {
+    "city": "city",
+    "village": "village",
+    "town": "town",
+    "county": "county",
+    "tribe": "federally recognized American Indian tribe or band",
+    "state_agency": "state agency",
+}
+PROGRAM_TITLES = {
+    "PSL": ("Police School Liaison Program", "Police School Liaison", "Police School Liaisons"),
+    "SRO": (
+        "School Resource Officer Program",
+        "School Resource Officer",
+        "School Resource Officers",
+    ),
+}
+
+# Derived context leaves and the draft field the user fills to provide them ('*' = each list item).
+SOURCES: dict[str, str] = {
+    "district.kind_label": "district.kind",
+    "agencies.*.municipality.kind_label": "agencies.*.municipality.kind",
+    "agencies.*.label": "agencies.*.name",
+    "agency.names": "agencies.*.name",
+    "agency.parties": "agencies.*.municipality.name",
+    "program.placements.*.days_text": "program.placements.*.days",
+    "program.placements.*.hours": "program.placements.*.start",
+    "program.placements.*.agency_name": "agencies.*.name",
+    "program.buildings": "program.placements.*.building",
+    "program.officers.*.agency_name": "agencies.*.name",
+    "term.effective_date": "term.effective",
+    "term.end_date": "term.end",
+    "term.years": "term.end",
+}
+
+
+def join_and(items: list[str], word: str = "and") -> str:
+    """'A', 'A and B', 'A, B, and C' (serial comma, as legal drafting prefers)."""
+    items = [str(i) for i in items]
+    if len(items) <= 2:
+        return f" {word} ".join(items)
+    return ", ".join(items[:-1]) + f", {word} " + items[-1]
+
+
+def long_date(value: dt.date | None) -> str | None:
+    return f"{value:%B} {value.day}, {value.year}" if value else None
+
+
+def clock(value: str | None) -> str | None:
+    """'07:30' -> '7:30 a.m.'; '12:00' -> '12:00 p.m.'."""
+    if not value:
+        return None
+    hour, minute = (int(x) for x in value.split(":"))
+    suffix = "a.m." if hour < 12 else "p.m."
+    return f"{(hour - 1) % 12 + 1}:{minute:02d} {suffix}"
+
+
+def days_text(days: list[str]) -> str | None:
+    """['mon','tue','wed','thu','fri'] -> 'Monday through Friday'; else a list."""
+    if not days:
+        return None
+    order = list(DAY_NAMES)
+    idx = [order.index(d) for d in days]
+    if len(idx) >= 3 and idx == list(range(idx[0], idx[-1] + 1)):
+        return f"{DAY_NAMES[days[0]]} through {DAY_NAMES[days[-1]]}"
+    return join_and([DAY_NAMES[d] for d in days])
+
+
+def _person(p: Any) -> dict[str, Any]:
+    return {"name": p.name, "title": p.title}
+
+
+def _agency(a: Agency, number: int) -> dict[str, Any]:
+    return {
+        "number": number,
+        "name": a.name,
+        "label": a.name,
+        "address": a.address,
+        "municipality": {
+            "name": a.municipality.name,
+            "kind": a.municipality.kind,
+            "kind_label": MUNICIPALITY_KINDS.get(a.municipality.kind or ""),
+        },
+        "head": _person(a.head),
+        "signatory": _person(a.signatory),
+        "attest": _person(a.attest),
+    }
+
+
+def _agency_name(draft: Draft, index: int) -> str | None:
+    return draft.agencies[index].name if index < len(draft.agencies) else None
+
+
+def _placement(p: Placement, draft: Draft) -> dict[str, Any]:
+    hours = f"{clock(p.start)} to {clock(p.end)}" if p.start and p.end else None
+    return {
+        "building": p.building,
+        "principal": p.principal,
+        "days": list(p.days),
+        "days_text": days_text(list(p.days)),
+        "start": clock(p.start),
+        "end": clock(p.end),
+        "hours": hours,
+        "agency_name": _agency_name(draft, p.agency),
+    }
+
+
+def _grammar(draft: Draft) -> dict[str, Any]:
+    many = len(draft.agencies) > 1
+    names = [a.name for a in draft.agencies]
+    parties = [a.municipality.name for a in draft.agencies]
+    return {
+        "count": len(draft.agencies),
+        "many": many,
+        "term": "Agencies" if many else "Agency",
+        "the": "the Agencies" if many else "the Agency",
+        "The": "The Agencies" if many else "The Agency",
+        "each": "each Agency" if many else "the Agency",
+        "Each": "Each Agency" if many else "The Agency",
+        "s": "" if many else "s",
+        "has": "have" if many else "has",
+        "is": "are" if many else "is",
+        "its": "their" if many else "its",
+        "names": join_and(names) if names and all(names) else None,
+        "parties": join_and(parties) if parties and all(parties) else None,
+    }
+
+
+def _term(draft: Draft) -> dict[str, Any]:
+    t = draft.term
+    years = None
+    if t.effective and t.end:
+        years = max(1, round((t.end - t.effective).days / 365.25))
+    return {
+        "effective": t.effective,
+        "end": t.end,
+        "effective_date": long_date(t.effective),
+        "end_date": long_date(t.end),
+        "years": years,
+        "renewal": t.renewal,
+        "renewal_years": t.renewal_years,
+    }
+
+
+def clause_context(draft: Draft, options: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The variables clause text may use, built from ``draft`` (``None`` where unanswered)."""
+    program = draft.program
+    title, officer, officers = PROGRAM_TITLES[program.name]
+    buildings = [p.building for p in program.placements]
+    count = program.officer_count or (len(program.officers) or None)
+    return {
+        "district": {
+            "name": draft.district.name,
+            "kind": draft.district.kind,
+            "kind_label": DISTRICT_KINDS.get(draft.district.kind or ""),
+            "board": draft.district.board,
+            "address": draft.district.address,
+            "administrator": _person(draft.district.administrator),
+            "signatory": _person(draft.district.signatory),
+            "attest": _person(draft.district.attest),
+        },
+        "agencies": [_agency(a, i + 1) for i, a in enumerate(draft.agencies)],
+        "agency": _grammar(draft),
+        "program": {
+            "name": program.name,
+            "title": title,
+            "officer": officer,
+            "officers_term": officers,
+            "officer_count": count,
+            "officers": [
+                {"name": o.name, "agency_name": _agency_name(draft, o.agency)}
+                for o in program.officers
+            ],
+            "placements": [_placement(p, draft) for p in program.placements],
+            "buildings": join_and(buildings) if buildings and all(buildings) else None,
+        },
+        "term": _term(draft),
+        "options": dict(options),
+        "values": dict(values),
+    }
+
+
+def context_schema() -> dict[str, Any]:
+    """The shape of :func:`clause_context`: dict = object, [shape] = list, None = leaf value."""
+    sample = Draft(agencies=[Agency()], program={"placements": [{}], "officers": [{}]})
+
+    def shape(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: shape(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [shape(value[0]) if value else None]
+        return None
+
+    return shape(clause_context(sample, {}, {}))

@@ -1,0 +1,280 @@
+"""Which policy requirements a draft covers, which clauses it includes, and which answers are missing."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .context import SOURCES, clause_context
+from .draft import Draft
+from .drafts import check_against_library
+from .library import Library
+from .templating import resolve
+
+COVERAGE_FORMAT = 1
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RequirementStatus(_Result):
+    id: str
+    title: str
+    source: str
+    applies: bool
+    covered_by: list[str]
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.covered_by) or not self.applies
+
+
+class ClauseStatus(_Result):
+    id: str
+    title: str
+    section: str
+    status: Literal["required", "optional"]
+    group: str | None
+    included: bool
+    covers: list[str]
+    missing: list[str]  # draft paths of answers this clause still needs
+
+
+class GroupStatus(_Result):
+    id: str
+    required: bool
+    clauses: list[str]
+    chosen: str | None
+
+
+class Coverage(_Result):
+    """The result of :func:`check_coverage`. ``complete`` means the agreement can be built."""
+
+    format: int = COVERAGE_FORMAT
+    pack: str
+    pack_version: str
+    requirements: list[RequirementStatus]
+    clauses: list[ClauseStatus]
+    groups: list[GroupStatus]
+    problems: list[str]
+
+    @property
+    def uncovered(self) -> list[RequirementStatus]:
+        return [r for r in self.requirements if not r.covered]
+
+    @property
+    def missing_answers(self) -> dict[str, list[str]]:
+        """Draft path -> clause ids that need it."""
+        out: dict[str, list[str]] = {}
+        for clause in self.clauses:
+            for path in clause.missing:
+                out.setdefault(path, []).append(clause.id)
+        return out
+
+    @property
+    def included(self) -> list[str]:
+        return [c.id for c in self.clauses if c.included]
+
+    @property
+    def complete(self) -> bool:
+        return not self.uncovered and not self.missing_answers and not self.problems
+
+    def gaps(self) -> list[str]:
+        """Every reason the agreement cannot be built yet, one sentence each."""
+        out = list(self.problems)
+        out += [
+            f"requirement {r.id} ({r.title}) is not covered by any included clause"
+            for r in self.uncovered
+        ]
+        out += [
+            f"missing answer {path} (needed by {', '.join(ids)})"
+            for path, ids in self.missing_answers.items()
+        ]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """A stable JSON form: keys sorted by meaning, lists in library order."""
+        return {
+            "format": self.format,
+            "pack": {"id": self.pack, "version": self.pack_version},
+            "complete": self.complete,
+            "requirements": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "source": r.source,
+                    "applies": r.applies,
+                    "covered": r.covered,
+                    "covered_by": r.covered_by,
+                }
+                for r in self.requirements
+            ],
+            "clauses": [c.model_dump() for c in self.clauses],
+            "groups": [g.model_dump() for g in self.groups],
+            "missing_answers": [
+                {"answer": path, "clauses": ids} for path, ids in self.missing_answers.items()
+            ],
+            "problems": list(self.problems),
+        }
+
+
+def included_clauses(library: Library, draft: Draft) -> tuple[list[str], list[str]]:
+    """The ids of included clauses in library order, and problems with the choices made."""
+    problems: list[str] = []
+    chosen_groups = {}
+    for group, members in library.groups.items():
+        pick = draft.clauses.alternatives.get(group)
+        required = library.clauses[members[0]].status == "required"
+        if pick is None and not required:
+            pick = (
+                library.group_default(group)
+                if library.clauses[library.group_default(group)].default
+                else None
+            )
+        if pick in (None, "none"):
+            if required:
+                problems.append(f"alternative group {group}: choose one of {', '.join(members)}")
+            continue
+        if pick in members:
+            chosen_groups[group] = pick
+    included = []
+    for clause in library.clauses.values():
+        if clause.group:
+            if chosen_groups.get(clause.group) == clause.id:
+                included.append(clause.id)
+            continue
+        wanted = draft.clauses.optional.get(clause.id)
+        if clause.status == "required":
+            if wanted is False:
+                problems.append(f"clause {clause.id} is required and cannot be left out")
+            included.append(clause.id)
+        elif wanted if wanted is not None else clause.default:
+            included.append(clause.id)
+    return included, problems
+
+
+def _option_values(library: Library, draft: Draft) -> dict[str, Any]:
+    return {k: v for k, v in draft.policy_options.items() if k in library.options}
+
+
+def _draft_paths(context_path: tuple[str, ...], draft_data: dict[str, Any]) -> list[str]:
+    """Where the user answers a missing context value: concrete draft paths that are still empty."""
+    path = _draft_path(context_path)
+    if "[*]" not in path:
+        return [path]
+    parts = tuple(p for p in path.replace("[*]", ".*").split("."))
+    empty = [
+        concrete
+        for concrete, value in resolve(parts, draft_data)
+        if value is None or value == "" or value == []
+    ]
+    return [_dotted(c) for c in empty] or [path]
+
+
+def _dotted(parts: tuple[str, ...]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out
+
+
+def _draft_path(context_path: tuple[str, ...]) -> str:
+    """'program.placements.0.hours' -> 'program.placements[0].start' (where the user answers it)."""
+    generic = ".".join("*" if p.isdigit() else p for p in context_path)
+    indexes = [p for p in context_path if p.isdigit()]
+    source = SOURCES.get(generic)
+    if source is None:
+        if context_path[0] == "options":
+            source = "policy_options." + ".".join(context_path[1:])
+        else:
+            source = generic
+    out = ""
+    for part in source.split("."):
+        if part == "*":
+            out += f"[{indexes.pop(0)}]" if indexes else "[*]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def missing_answers(
+    library: Library, clause_id: str, context: dict[str, Any], draft_data: dict[str, Any]
+) -> list[str]:
+    """Draft paths that clause ``clause_id`` uses and the draft leaves empty."""
+    missing: list[str] = []
+    for path in sorted(library.analyses[clause_id].paths):
+        for concrete, value in resolve(path, context):
+            if value is None or value == []:
+                for where in _draft_paths(concrete, draft_data):
+                    if where not in missing:
+                        missing.append(where)
+    return missing
+
+
+def check_coverage(library: Library, draft: Draft) -> Coverage:
+    """Coverage of ``library``'s requirements by the clauses ``draft`` includes, and what is missing."""
+    included, problems = included_clauses(library, draft)
+    problems = [str(p) for p in check_against_library(draft, library)] + problems
+    context = clause_context(draft, _option_values(library, draft), dict(draft.values))
+    draft_data = draft.model_dump(mode="python")
+    if not draft.agencies:
+        problems.append("the agreement needs at least one agency")
+    if not draft.program.placements:
+        problems.append("the program needs at least one building placement (policy item A)")
+    for clause_id in included:
+        for target in sorted(library.analyses[clause_id].refs):
+            if target not in included:
+                problems.append(
+                    f"clause {clause_id} refers to clause {target}, which is not included; "
+                    f"include {target} or choose another alternative"
+                )
+    clause_rows = []
+    for clause in library.clauses.values():
+        on = clause.id in included
+        clause_rows.append(
+            ClauseStatus(
+                id=clause.id,
+                title=clause.title,
+                section=clause.section,
+                status=clause.status,
+                group=clause.group,
+                included=on,
+                covers=list(clause.covers),
+                missing=missing_answers(library, clause.id, context, draft_data) if on else [],
+            )
+        )
+    requirements = [
+        RequirementStatus(
+            id=r.id,
+            title=r.title,
+            source=r.source,
+            applies=all(
+                draft.policy_options.get(
+                    k, library.options[k].default if k in library.options else None
+                )
+                == v
+                for k, v in r.applies_if.items()
+            ),
+            covered_by=[c for c in included if r.id in library.clauses[c].covers],
+        )
+        for r in library.requirements.values()
+    ]
+    groups = [
+        GroupStatus(
+            id=g,
+            required=library.clauses[members[0]].status == "required",
+            clauses=members,
+            chosen=next((m for m in members if m in included), None),
+        )
+        for g, members in library.groups.items()
+    ]
+    return Coverage(
+        pack=library.pack.id,
+        pack_version=library.pack.version,
+        requirements=requirements,
+        clauses=clause_rows,
+        groups=groups,
+        problems=problems,
+    )

@@ -1,0 +1,172 @@
+"""The draft: the district's answers, as the wizard saves them and a person can edit them.
+
+Every field may be left empty while drafting (``None``); what a clause needs and is still empty is
+reported by :func:`agreement_kit.coverage.check_coverage` as a missing answer, naming the draft path.
+Unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DRAFT_FORMAT = 1
+
+DistrictKind = Literal["common", "union_high", "unified", "first_class_city"]
+MunicipalityKind = Literal["city", "village", "town", "county", "tribe", "state_agency"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_unanswered(cls, value: object) -> object:
+        """Trim text; an empty answer is the same as no answer."""
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+
+class Person(Part):
+    name: str | None = None
+    title: str | None = None
+
+
+class District(Part):
+    name: str | None = None
+    kind: DistrictKind | None = None
+    board: str | None = Field(default=None, description="e.g. 'Board of Education'")
+    address: str | None = None
+    administrator: Person = Field(default_factory=Person)
+    signatory: Person = Field(default_factory=Person)
+    attest: Person = Field(default_factory=Person, description="clerk who attests, if customary")
+
+
+class Municipality(Part):
+    name: str | None = Field(default=None, description="the legal party, e.g. 'City of Riverton'")
+    kind: MunicipalityKind | None = None
+
+
+class Agency(Part):
+    name: str | None = Field(default=None, description="e.g. 'Riverton Police Department'")
+    municipality: Municipality = Field(default_factory=Municipality)
+    address: str | None = None
+    head: Person = Field(default_factory=Person, description="chief of police or sheriff")
+    signatory: Person = Field(default_factory=Person)
+    attest: Person = Field(default_factory=Person)
+
+
+class Placement(Part):
+    building: str | None = None
+    principal: str | None = None
+    days: list[Weekday] = Field(default_factory=list)
+    start: str | None = Field(default=None, description="HH:MM, 24-hour")
+    end: str | None = Field(default=None, description="HH:MM, 24-hour")
+    agency: int = Field(default=0, ge=0, description="index of the assigning agency")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _time(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        m = _TIME.match(value)
+        if not m:
+            raise ValueError("use a 24-hour time such as 07:30 or 15:45")
+        return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a day is listed twice")
+        return sorted(value, key=WEEKDAYS.index)
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Placement:
+        if self.start and self.end and self.end <= self.start:
+            raise ValueError(f"end time {self.end} must be after start time {self.start}")
+        return self
+
+
+class Officer(Part):
+    name: str | None = None
+    agency: int = Field(default=0, ge=0)
+
+
+class Program(Part):
+    name: Literal["PSL", "SRO"] = "PSL"
+    officer_count: int | None = Field(default=None, ge=1)
+    officers: list[Officer] = Field(default_factory=list)
+    placements: list[Placement] = Field(default_factory=list)
+
+
+class Term(Part):
+    effective: dt.date | None = None
+    end: dt.date | None = None
+    renewal: Literal["none", "automatic", "by_agreement"] | None = None
+    renewal_years: int | None = Field(default=None, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _end_after_effective(self) -> Term:
+        if self.effective and self.end and self.end <= self.effective:
+            raise ValueError(
+                f"end date {self.end.isoformat()} must be after the effective date "
+                f"{self.effective.isoformat()}"
+            )
+        return self
+
+
+class ClauseChoices(Part):
+    optional: dict[str, bool] = Field(
+        default_factory=dict,
+        description="optional clause id -> included; clauses not listed take the pack's default",
+    )
+    alternatives: dict[str, str] = Field(
+        default_factory=dict, description="alternative group id -> chosen clause id"
+    )
+
+
+class WizardState(Part):
+    step: str | None = None
+
+
+class Draft(Part):
+    """The answers for one agreement."""
+
+    format: Literal[1] = DRAFT_FORMAT
+    packs: list[str] = Field(default_factory=list, description="overlay pack folders, in order")
+    title: str | None = Field(default=None, description="short title for the header")
+    final: bool = Field(default=False, description="False prints the DRAFT marking")
+    district: District = Field(default_factory=District)
+    agencies: list[Agency] = Field(default_factory=lambda: [Agency()])
+    program: Program = Field(default_factory=Program)
+    term: Term = Field(default_factory=Term)
+    policy_options: dict[str, str | bool] = Field(default_factory=dict)
+    clauses: ClauseChoices = Field(default_factory=ClauseChoices)
+    values: dict[str, str | int | float | dt.date | None] = Field(default_factory=dict)
+    wizard: WizardState = Field(default_factory=WizardState)
+
+    @model_validator(mode="after")
+    def _agency_indexes(self) -> Draft:
+        count = len(self.agencies)
+        for where, items in (
+            ("placements", self.program.placements),
+            ("officers", self.program.officers),
+        ):
+            for i, item in enumerate(items):
+                if item.agency >= max(count, 1):
+                    raise ValueError(
+                        f"program.{where}[{i}].agency is {item.agency}, but there "
+                        f"{'is' if count == 1 else 'are'} only {count} agenc"
+                        f"{'y' if count == 1 else 'ies'} (numbered from 0)"
+                    )
+        return self

@@ -1,0 +1,157 @@
+"""Reading, checking and saving draft files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .draft import Draft
+from .library import Library
+from .problems import Problem, ProblemsError
+from .yamlio import Located, atomic_write, parse_yaml, pydantic_problems, read_yaml
+
+
+def parse_draft(text: str, file: str = "<draft>") -> Draft:
+    """Parse draft YAML text. Raises :class:`ProblemsError` with every problem and its line."""
+    located, problems = parse_yaml(text, file)
+    return _validate(located, problems, file)
+
+
+def load_draft(path: str | Path) -> Draft:
+    """Read a draft file. Raises :class:`ProblemsError` with every problem and its line."""
+    located, problems = read_yaml(Path(path))
+    return _validate(located, problems, str(path))
+
+
+def _validate(located: Located | None, problems: list[Problem], file: str) -> Draft:
+    if located is not None and located.data is None:
+        problems.append(Problem("the draft is empty", file=file, hint="run 'agreement-kit new'"))
+    elif located is not None and not isinstance(located.data, dict):
+        problems.append(Problem("a draft must be a mapping of keys at the top", file=file, line=1))
+    if problems or located is None:
+        raise ProblemsError(problems, summary=f"cannot read draft {file}")
+    try:
+        draft = Draft.model_validate(located.data)
+    except ValidationError as exc:
+        raise ProblemsError(
+            pydantic_problems(exc, located), summary=f"the draft {file} is not valid"
+        ) from None
+    draft._located = located  # type: ignore[attr-defined]
+    return draft
+
+
+def check_against_library(draft: Draft, library: Library, file: str | None = None) -> list[Problem]:
+    """Answers that name things the library does not have (unknown clause, option or value)."""
+    located: Located | None = getattr(draft, "_located", None)
+    file = file or (located.file if located else None)
+
+    def problem(loc: tuple[Any, ...], message: str, hint: str | None = None) -> Problem:
+        if located is not None:
+            return located.problem(loc, message, hint=hint)
+        return Problem(message, file=file, field=".".join(map(str, loc)), hint=hint)
+
+    out: list[Problem] = []
+    for key, value in draft.policy_options.items():
+        option = library.options.get(key)
+        if option is None:
+            out.append(
+                problem(
+                    ("policy_options", key),
+                    f"unknown policy option '{key}'",
+                    f"options of this policy: {', '.join(library.options)}",
+                )
+            )
+        elif option.kind == "bool" and not isinstance(value, bool):
+            out.append(problem(("policy_options", key), "answer true or false"))
+        elif option.kind == "choice" and value not in {c.value for c in option.choices}:
+            allowed = ", ".join(c.value for c in option.choices)
+            out.append(problem(("policy_options", key), f"'{value}' is not one of: {allowed}"))
+    for key in draft.clauses.optional:
+        clause = library.clauses.get(key)
+        if clause is None:
+            out.append(problem(("clauses", "optional", key), f"unknown clause '{key}'"))
+        elif clause.group:
+            out.append(
+                problem(
+                    ("clauses", "optional", key),
+                    f"clause '{key}' belongs to alternative group '{clause.group}'",
+                    f"choose it under clauses.alternatives.{clause.group}",
+                )
+            )
+    groups = library.groups
+    for group, chosen in draft.clauses.alternatives.items():
+        if group not in groups:
+            out.append(
+                problem(("clauses", "alternatives", group), f"unknown alternative group '{group}'")
+            )
+        elif chosen != "none" and chosen not in groups[group]:
+            out.append(
+                problem(
+                    ("clauses", "alternatives", group),
+                    f"'{chosen}' is not a clause of group '{group}'",
+                    f"choose one of: {', '.join(groups[group])}",
+                )
+            )
+    inputs = library.clause_inputs()
+    for key in draft.values:
+        if key not in inputs:
+            out.append(problem(("values", key), f"no clause asks for a value named '{key}'"))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # Quote strings that a YAML 1.1 reader would take for something else (times, yes/no, numbers).
+    style = None
+    if value and (value[0].isdigit() or value.lower() in {"yes", "no", "on", "off", "y", "n"}):
+        style = '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_draft(draft: Draft) -> str:
+    """The draft as YAML, keys in model order, dates as ISO dates, nothing lost."""
+    data = _plain(draft.model_dump(mode="python"))
+    header = "# agreement-kit draft. Edit with 'agreement-kit wizard' or by hand;\n"
+    header += "# check with 'agreement-kit check'. Empty values are still to be answered.\n"
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return header + body
+
+
+def save_draft(draft: Draft, path: str | Path) -> None:
+    """Write the draft atomically (temporary file + rename): a crash never leaves half a file."""
+    atomic_write(Path(path), dump_draft(draft))
+
+
+def new_draft(library: Library) -> Draft:
+    """A new draft with the pack's defaults: optional clauses, alternatives and policy options."""
+    optional = {
+        c.id: c.default for c in library.clauses.values() if c.status == "optional" and not c.group
+    }
+    alternatives = {g: library.group_default(g) for g in library.groups}
+    options = {o.id: o.default for o in library.options.values()}
+    values = {i.id: i.default for i in library.clause_inputs().values()}
+    return Draft(
+        policy_options=options,
+        clauses={"optional": optional, "alternatives": alternatives},
+        values=values,
+    )

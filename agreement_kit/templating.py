@@ -1,0 +1,219 @@
+"""Clause text as a sandboxed Jinja template: checking it at load time and rendering it.
+
+Clause packs may come from other districts, so their text is untrusted: it is compiled in a
+:class:`SandboxedEnvironment` with :class:`StrictUndefined`, and every variable it names is checked
+against the context schema before any draft is seen.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from .context import clock, join_and, long_date
+
+Path = tuple[str, ...]
+
+
+def _money(value: Any) -> str:
+    amount = float(value)
+    return f"${amount:,.2f}" if amount % 1 else f"${amount:,.0f}"
+
+
+def _percent(value: Any) -> str:
+    number = float(value)
+    return f"{number:g}%"
+
+
+def make_environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
+    )
+    env.filters.update(
+        join_and=join_and, money=_money, percent=_percent, longdate=long_date, clock=clock
+    )
+    env.globals.clear()
+    return env
+
+
+ENV = make_environment()
+FUNCTIONS = {"ref"}
+
+
+@dataclass
+class Analysis:
+    """What a piece of clause text uses: variable paths ('*' = each list item) and ref() targets."""
+
+    paths: set[Path] = field(default_factory=set)
+    refs: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+
+def _chain(node: nodes.Node, scope: dict[str, Path]) -> tuple[Path | None, list[nodes.Node]]:
+    """The dotted path of a Name/Getattr/Getitem chain, and the sub-expressions left to visit."""
+    parts: list[str] = []
+    rest: list[nodes.Node] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem):
+            arg = node.arg
+            if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+                parts.append(arg.value)
+            else:
+                parts.append("*")
+                rest.append(arg)
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            base = scope.get(node.name, (node.name,))
+            return (*base, *reversed(parts)), rest
+        else:
+            return None, [node, *rest]
+
+
+def _names(target: nodes.Node) -> list[str]:
+    """Names bound by a for/set target (a Name or a tuple of Names)."""
+    if isinstance(target, nodes.Name):
+        return [target.name]
+    return [n.name for n in target.find_all(nodes.Name)]
+
+
+def analyse(source: str) -> Analysis:
+    """Parse ``source`` and list what it uses. Raises TemplateSyntaxError on bad syntax."""
+    ast = ENV.parse(source)
+    ENV.compile(ast)  # unknown filters and tests fail here, with a message naming them
+    result = Analysis()
+
+    def visit(node: nodes.Node, scope: dict[str, Path]) -> None:
+        if isinstance(node, nodes.For):
+            visit(node.iter, scope)
+            iter_path, _ = _chain(node.iter, scope)
+            inner = dict(scope)
+            inner["loop"] = ("<loop>",)
+            for target in _names(node.target):
+                inner[target] = (*iter_path, "*") if iter_path else ("<local>",)
+            for child in (*node.body, *node.else_):
+                visit(child, inner)
+            if node.test is not None:
+                visit(node.test, inner)
+            return
+        if isinstance(node, nodes.Assign):
+            visit(node.node, scope)
+            for target in _names(node.target):
+                scope[target] = ("<local>",)
+            return
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
+            if node.node.name == "ref":
+                args = node.args
+                if (
+                    len(args) == 1
+                    and isinstance(args[0], nodes.Const)
+                    and isinstance(args[0].value, str)
+                ):
+                    result.refs.add(args[0].value)
+                else:
+                    result.problems.append("ref() takes one clause id in quotes, e.g. ref('term')")
+                return
+            result.problems.append(f"unknown function '{node.node.name}()'")
+            return
+        if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
+            path, rest = _chain(node, scope)
+            if path is not None and path[0] not in ("<loop>", "<local>"):
+                result.paths.add(path)
+            for child in rest:
+                visit(child, scope)
+            return
+        for child in node.iter_child_nodes():
+            visit(child, scope)
+
+    visit(ast, {})
+    return result
+
+
+def check_path(path: Path, schema: Any) -> str | None:
+    """None when ``path`` exists in ``schema``; otherwise a message with a suggestion."""
+    node = schema
+    for depth, part in enumerate(path):
+        shown = ".".join(p for p in path[:depth] if p != "*")
+        if isinstance(node, list):
+            if part != "*":
+                return f"'{shown}' is a list: loop over it with {{% for x in {shown} %}}"
+            node = node[0]
+            continue
+        if not isinstance(node, dict):
+            return f"'{shown}' is a single value and has no '{part}'" + (
+                " (use a filter such as |upper instead of a method)" if depth else ""
+            )
+        if part not in node:
+            name = ".".join((*[p for p in path[:depth] if p != "*"], part))
+            choices = [k for k in node if not k.startswith("_")]
+            close = difflib.get_close_matches(part, choices, n=1)
+            if close:
+                return f"'{name}' is not an answer the draft provides; did you mean '{close[0]}'?"
+            where = f"'{shown}' provides" if shown else "available names are"
+            return f"'{name}' is not an answer the draft provides ({where}: {', '.join(choices)})"
+        node = node[part]
+    return None
+
+
+def resolve(path: Path, context: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
+    """Every concrete (path, value) that ``path`` names in ``context``; '*' expands list items."""
+
+    def walk(node: Any, rest: Path, done: Path) -> Iterator[tuple[Path, Any]]:
+        if not rest:
+            yield done, node
+            return
+        head, tail = rest[0], rest[1:]
+        if head == "*":
+            if isinstance(node, list):
+                for i, item in enumerate(node):
+                    yield from walk(item, tail, (*done, str(i)))
+            return
+        if isinstance(node, dict):
+            yield from walk(node.get(head), tail, (*done, head))
+        else:
+            yield done, None
+
+    yield from walk(context, path, ())
+
+
+def strip_none(value: Any) -> Any:
+    """Drop ``None`` leaves so that StrictUndefined reports them instead of printing 'None'."""
+    if isinstance(value, dict):
+        return {k: strip_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [strip_none(v) for v in value]
+    return value
+
+
+class ClauseRenderError(Exception):
+    def __init__(self, clause: str, message: str) -> None:
+        super().__init__(f"clause {clause}: {message}")
+        self.clause = clause
+        self.message = message
+
+
+def render_text(
+    clause_id: str, source: str, context: dict[str, Any], ref: Callable[[str], str]
+) -> str:
+    """Render one paragraph of clause text; errors name the clause and the variable."""
+    from jinja2 import UndefinedError
+
+    try:
+        template = ENV.from_string(source)
+        text = template.render({**context, "ref": ref})
+    except ClauseRenderError:
+        raise
+    except UndefinedError as exc:
+        raise ClauseRenderError(clause_id, f"missing answer: {exc.message}") from None
+    except TemplateSyntaxError as exc:
+        raise ClauseRenderError(clause_id, f"template error: {exc.message}") from None
+    except Exception as exc:  # sandbox violations and filter errors on bad values
+        raise ClauseRenderError(clause_id, f"cannot render: {exc}") from None
+    return " ".join(text.split())
