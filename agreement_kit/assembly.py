@@ -202,6 +202,7 @@ def assemble(
             summary="the agreement is not complete yet",
         )
     included, _ = included_clauses(library, draft)
+    missing = {c.id: c.missing for c in coverage.clauses if c.missing}
     layout = number_clauses(library, included)
     numbers = {c.id: n for _, _, members in layout for c, n in members}
     options = _option_values(library, draft)
@@ -227,9 +228,11 @@ def assemble(
                 try:
                     paragraphs.append(render_text(clause.id, source, context, make_ref(clause.id)))
                 except ClauseRenderError as exc:
+                    gaps = missing.get(clause.id)
+                    message = f"missing answer: {', '.join(gaps)}" if gaps else exc.message
                     if not allow_incomplete:
-                        problems.append(Problem(exc.message, clause=clause.id))
-                    paragraphs.append(f"[{exc.message}]")
+                        problems.append(Problem(message, clause=clause.id))
+                    paragraphs.append(f"[{message}]")
             clauses.append(
                 AssembledClause(
                     number=clause_number,

@@ -32,10 +32,14 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _overlays(args: argparse.Namespace) -> list[str]:
+    return list(getattr(args, "library", None) or [])
+
+
 def _library(args: argparse.Namespace) -> Any:
     from .library import load_library
 
-    return load_library(args.library or [])
+    return load_library(_overlays(args))
 
 
 def _draft(path: str) -> Any:
@@ -54,7 +58,7 @@ def _library_for(args: argparse.Namespace, draft: Any, draft_path: str) -> Any:
     from .library import load_library
 
     base = Path(draft_path).parent
-    overlays = [*(args.library or []), *(str(base / p) for p in draft.packs)]
+    overlays = [*(_overlays(args)), *(str(base / p) for p in draft.packs)]
     return load_library(overlays)
 
 
@@ -167,7 +171,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(f"Run 'agreement-kit check {args.draft}' for the full checklist.")
         return INCOMPLETE
     agreement = assemble(library, draft)
-    render_docx(agreement, out, template=args.template, overwrite=args.force)
+    render_docx(agreement, out, template=getattr(args, "template", None), overwrite=args.force)
     print(f"Wrote {out}")
     if getattr(args, "pdf", False):
         return _pdf(out, args.force)
@@ -191,7 +195,7 @@ def cmd_library_validate(args: argparse.Namespace) -> int:
     from .library import load_library
 
     packs = args.packs or []
-    library = load_library([*(args.library or []), *packs])
+    library = load_library([*(_overlays(args)), *packs])
     names = " + ".join(f"{p.id} {p.version}" for p in library.packs)
     print(
         f"Valid: {names}: {len(library.requirements)} requirements, {len(library.clauses)} clauses, "
@@ -279,7 +283,9 @@ def cmd_wizard(args: argparse.Namespace) -> int:
         build_parser().print_help()
         return OK
     return run_wizard(
-        getattr(args, "draft", None), library=args.library or [], template=args.template
+        getattr(args, "draft", None),
+        library=_overlays(args),
+        template=getattr(args, "template", None),
     )
 
 
@@ -305,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-L",
         action="append",
         metavar="PACK_DIR",
+        default=argparse.SUPPRESS,  # so that a value given before the command survives
         help="a clause pack folder to layer over the bundled one (repeatable, in order)",
     )
     parser = argparse.ArgumentParser(
@@ -318,7 +325,6 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Output is a draft for review by the district's counsel, not legal advice.",
     )
     parser.add_argument("--version", action="version", version=f"agreement-kit {__version__}")
-    parser.add_argument("--template", metavar="DOCX", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("new", parents=[common], help="write a commented starter draft")

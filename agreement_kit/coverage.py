@@ -10,7 +10,7 @@ from .context import SOURCES, clause_context
 from .draft import Draft
 from .drafts import check_against_library
 from .library import Library
-from .templating import resolve
+from .templating import ClauseRenderError, render_text, resolve, strip_none
 
 COVERAGE_FORMAT = 1
 
@@ -213,6 +213,33 @@ def missing_answers(
     return missing
 
 
+def _render_problems(
+    library: Library, clause_ids: list[str], included: set[str], context: dict[str, Any]
+) -> list[str]:
+    """Render clauses whose answers are all given, to catch references to excluded clauses and
+    values a filter cannot format. Only references the text actually makes are checked."""
+    plain = strip_none(context)
+    problems: list[str] = []
+    for clause_id in clause_ids:
+
+        def ref(target: str, _clause: str = clause_id) -> str:
+            if target not in included:
+                raise ClauseRenderError(
+                    _clause,
+                    f"refers to clause {target}, which is not included; include {target} "
+                    "or choose another alternative",
+                )
+            return "Section 0.0"
+
+        for source in library.clauses[clause_id].text:
+            try:
+                render_text(clause_id, source, plain, ref)
+            except ClauseRenderError as exc:
+                problems.append(f"clause {clause_id} {exc.message}")
+                break
+    return problems
+
+
 def check_coverage(library: Library, draft: Draft) -> Coverage:
     """Coverage of ``library``'s requirements by the clauses ``draft`` includes, and what is missing."""
     included, problems = included_clauses(library, draft)
@@ -223,13 +250,6 @@ def check_coverage(library: Library, draft: Draft) -> Coverage:
         problems.append("the agreement needs at least one agency")
     if not draft.program.placements:
         problems.append("the program needs at least one building placement (policy item A)")
-    for clause_id in included:
-        for target in sorted(library.analyses[clause_id].refs):
-            if target not in included:
-                problems.append(
-                    f"clause {clause_id} refers to clause {target}, which is not included; "
-                    f"include {target} or choose another alternative"
-                )
     clause_rows = []
     for clause in library.clauses.values():
         on = clause.id in included
@@ -245,6 +265,8 @@ def check_coverage(library: Library, draft: Draft) -> Coverage:
                 missing=missing_answers(library, clause.id, context, draft_data) if on else [],
             )
         )
+    complete_ids = [row.id for row in clause_rows if row.included and not row.missing]
+    problems += _render_problems(library, complete_ids, set(included), context)
     requirements = [
         RequirementStatus(
             id=r.id,

@@ -93,7 +93,7 @@ class Placement(Part):
     @model_validator(mode="after")
     def _end_after_start(self) -> Placement:
         if self.start and self.end and self.end <= self.start:
-            raise ValueError(f"end time {self.end} must be after start time {self.start}")
+            raise ValueError(f"end: end time {self.end} must be after start time {self.start}")
         return self
 
 
@@ -119,7 +119,7 @@ class Term(Part):
     def _end_after_effective(self) -> Term:
         if self.effective and self.end and self.end <= self.effective:
             raise ValueError(
-                f"end date {self.end.isoformat()} must be after the effective date "
+                f"end: end date {self.end.isoformat()} must be after the effective date "
                 f"{self.effective.isoformat()}"
             )
         return self

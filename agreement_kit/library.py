@@ -154,6 +154,9 @@ def load_library(overlays: Sequence[str | Path] = (), *, base: str | Path | None
     problems += merge_problems
     if library is not None:
         problems += _validate(library, packs)
+    else:  # a manifest or the policy did not load: still check every clause's own text
+        stub = _stub(packs)
+        problems += _validate(stub, packs, structure=False)
     if problems or library is None:
         raise ProblemsError(problems, summary="the clause library is not valid")
     return library
@@ -249,7 +252,21 @@ def _merge(packs: list[_PackFiles]) -> tuple[Library | None, list[Problem]]:
     return library, problems
 
 
-def _validate(library: Library, packs: list[_PackFiles]) -> list[Problem]:
+def _stub(packs: list[_PackFiles]) -> Library:
+    """All clauses that loaded, without structure, for checking clause text on its own."""
+    clauses: dict[str, Clause] = {}
+    located: dict[str, Located] = {}
+    for pack in packs:
+        for clause, where in pack.clauses:
+            clauses[clause.id] = clause
+            located[clause.id] = where
+    options = {o.id: o for p in packs if p.policy for o in p.policy.options}
+    stub = Library(packs=[], requirements={}, options=options, sections=[], clauses=clauses)
+    stub._located = located  # type: ignore[attr-defined]
+    return stub
+
+
+def _validate(library: Library, packs: list[_PackFiles], structure: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     located: dict[str, Located] = library._located  # type: ignore[attr-defined]
     schema = context_schema()
@@ -269,7 +286,7 @@ def _validate(library: Library, packs: list[_PackFiles]) -> list[Problem]:
         )
 
     for clause in library.clauses.values():
-        if clause.section not in section_ids:
+        if structure and clause.section not in section_ids:
             problems.append(
                 at(
                     clause.id,
@@ -278,7 +295,7 @@ def _validate(library: Library, packs: list[_PackFiles]) -> list[Problem]:
                     f"sections in pack.yaml: {', '.join(sorted(section_ids))}",
                 )
             )
-        for i, req in enumerate(clause.covers):
+        for i, req in enumerate(clause.covers if structure else []):
             if req not in library.requirements:
                 problems.append(
                     at(
@@ -334,6 +351,18 @@ def _validate(library: Library, packs: list[_PackFiles]) -> list[Problem]:
                     )
         library.analyses[clause.id] = analysis
 
+    if not structure:
+        return problems
+    for req in library.requirements.values():
+        for key in req.applies_if:
+            if key not in library.options:
+                problems.append(
+                    Problem(
+                        f"requirement '{req.id}' applies_if names unknown option '{key}'",
+                        file=str(packs[0].dir / "policy.yaml"),
+                        field=f"requirements.{req.id}.applies_if",
+                    )
+                )
     for group, members in library.groups.items():
         first = library.clauses[members[0]]
         if len(members) < 2:

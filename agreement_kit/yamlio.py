@@ -211,6 +211,11 @@ def pydantic_problems(exc: Any, located: Located, *, prefix: Loc = (), **kw: Any
             hint = None
         else:
             message = err["msg"].removeprefix("Value error, ")
+            # Cross-field checks say which field they blame as "field: message".
+            blamed = re.match(r"^([a-z_]+): ", message)
+            if blamed:
+                loc = (*loc, blamed.group(1))
+                message = message[blamed.end() :]
             got = err.get("input")
             if got is not None and not isinstance(got, (dict, list)):
                 message += f" (got {got!r})"

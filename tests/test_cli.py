@@ -1,0 +1,183 @@
+"""The command line, as a user runs it: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import docx
+import pytest
+
+from agreement_kit.cli import main
+from tests.conftest import EXAMPLES
+
+COMPLETE = str(EXAMPLES / "riverton.yaml")
+GAPS = str(EXAMPLES / "riverton-gaps.yaml")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_complete_example(capsys):
+    code, out, _ = run(capsys, "check", COMPLETE)
+    assert code == 0 and "Complete:" in out
+
+
+def test_check_gap_example_names_the_gaps(capsys):
+    code, out, _ = run(capsys, "check", GAPS)
+    assert code == 1
+    assert "program.placements[1].principal" in out
+    assert "choose one of" in out
+
+
+def test_check_json(capsys):
+    code, out, _ = run(capsys, "check", GAPS, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["complete"] is False
+    assert any(m["answer"] == "program.placements[1].principal" for m in data["missing_answers"])
+
+
+def test_check_invalid_draft_exit_2_with_line(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("district:\n  name: X\n  boad: Y\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 2
+    assert f"{bad}:3:3" in err and "unknown key 'boad'" in err
+    assert "Traceback" not in err
+    bad.write_text("district:\n  name: [X\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 2 and "YAML syntax error" in err and f"{bad}:" in err
+
+
+def test_missing_draft_file(capsys, tmp_path):
+    code, _, err = run(capsys, "check", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "no such draft file" in err and "agreement-kit new" in err
+
+
+def test_new_writes_a_commented_starter_that_checks(capsys, tmp_path):
+    path = tmp_path / "draft.yaml"
+    code, out, _ = run(capsys, "new", str(path))
+    assert code == 0 and path.exists()
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n# ") >= 5  # comments explain the sections
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 1 and "district.name" in out
+    code, _, err = run(capsys, "new", str(path))
+    assert code == 1 and "already exists" in err
+
+
+def test_build_writes_docx_with_answers_as_typed(capsys, tmp_path):
+    out = tmp_path / "riverton.docx"
+    code, stdout, err = run(capsys, "build", COMPLETE, "-o", str(out))
+    assert code == 0, err
+    document = docx.Document(out)
+    text = "\n".join(p.text for p in document.paragraphs)
+    for table in document.tables:
+        text += "\n" + "\n".join(c.text for row in table.rows for c in row.cells)
+    for answer in (
+        "Riverton Area School District",
+        "Renée D'Amato-Nguyễn",
+        "Jefferson Middle School & Early Learning Center",
+        'Karen "Kit" Lindqvist',
+    ):
+        assert answer in text, answer
+
+
+def test_build_refuses_incomplete_and_lists_gaps(capsys, tmp_path):
+    out = tmp_path / "gaps.docx"
+    code, _, err = run(capsys, "build", GAPS, "-o", str(out))
+    assert code == 1 and not out.exists()
+    assert "program.placements[1].principal" in err
+
+
+def test_build_refuses_to_overwrite_without_force(capsys, tmp_path):
+    out = tmp_path / "a.docx"
+    out.write_bytes(b"precious")
+    code, _, err = run(capsys, "build", COMPLETE, "-o", str(out))
+    assert code == 1 and "--force" in err and out.read_bytes() == b"precious"
+    code, _, _ = run(capsys, "build", COMPLETE, "-o", str(out), "--force")
+    assert code == 0 and out.read_bytes().startswith(b"PK")
+
+
+def test_library_validate_and_list_json(capsys):
+    code, out, _ = run(capsys, "library", "validate")
+    assert code == 0 and "Valid: wi-psl-sro" in out
+    code, out, _ = run(capsys, "library", "list", "--json")
+    data = json.loads(out)
+    assert {"pack", "requirements", "clauses"} <= set(data)
+    assert {"id", "summary", "source"} <= set(data["requirements"][0])
+    assert {
+        "id",
+        "title",
+        "version",
+        "section",
+        "status",
+        "covers",
+        "citations",
+        "guidance",
+        "group",
+    } <= set(data["clauses"][0])
+
+
+def test_library_validate_reports_broken_overlay(capsys, tmp_path):
+    overlay = tmp_path / "ours"
+    (overlay / "clauses").mkdir(parents=True)
+    (overlay / "pack.yaml").write_text("id: ours\ntitle: Ours\nversion: '1'\n", encoding="utf-8")
+    (overlay / "clauses" / "x.yaml").write_text(
+        "id: x\ntitle: X\nversion: '1'\nsection: general\nstatus: optional\n"
+        "text: ['{{ distict.name }}']\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "library", "validate", str(overlay))
+    assert code == 2
+    assert f"{overlay / 'clauses' / 'x.yaml'}:6" in err and "did you mean 'district'" in err
+
+
+def test_library_overlay_on_every_command(capsys, tmp_path):
+    overlay = tmp_path / "ours"
+    (overlay / "clauses").mkdir(parents=True)
+    (overlay / "pack.yaml").write_text("id: ours\ntitle: Ours\nversion: '1'\n", encoding="utf-8")
+    (overlay / "clauses" / "x.yaml").write_text(
+        "id: our-extra-clause\ntitle: Our extra clause\nversion: '1'\nsection: general\n"
+        "status: optional\ndefault: true\ncitations: [local]\nguidance: ours\n"
+        "text: ['The parties meet at {{ district.address }}.']\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--library", str(overlay), "library", "list")
+    assert code == 0 and "our-extra-clause" in out
+    out_docx = tmp_path / "o.docx"
+    code, _, err = run(capsys, "build", COMPLETE, "--library", str(overlay), "-o", str(out_docx))
+    assert code == 0, err
+    text = "\n".join(p.text for p in docx.Document(out_docx).paragraphs)
+    assert "The parties meet at 410 Mill & Main Street" in text
+
+
+def test_no_traceback_for_unreadable_template(capsys, tmp_path):
+    code, _, err = run(
+        capsys,
+        "build",
+        COMPLETE,
+        "-o",
+        str(tmp_path / "x.docx"),
+        "--template",
+        str(tmp_path / "missing.docx"),
+    )
+    assert code == 2 and "template not found" in err
+
+
+def test_python_dash_m_runs_the_cli():
+    result = subprocess.run(
+        [sys.executable, "-m", "agreement_kit", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout.startswith("agreement-kit ")
+
+
+@pytest.mark.parametrize("argv", [["check"], ["frobnicate"]])
+def test_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
