@@ -122,6 +122,9 @@ def analyse(source: str) -> Analysis:
                 return
             result.problems.append(f"unknown function '{node.node.name}()'")
             return
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            result.problems.append(f"'{node.attr}' is not allowed in clause text")
+            return
         if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
             path, rest = _chain(node, scope)
             if path is not None and path[0] not in ("<loop>", "<local>"):

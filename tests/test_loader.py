@@ -162,6 +162,25 @@ def test_sandbox_blocks_unsafe_attribute(tmp_path):
         "{{ district.board.__class__.__mro__ }}",
     )
     assert problems_of(pack)  # refused at load time, never rendered
+    pack2 = copy_pack(tmp_path, "pack2")
+    edit(
+        pack2 / "clauses" / "report.yaml",
+        "{{ district.board }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    )
+    problem = only(problems_of(pack2), "'__subclasses__' is not allowed")
+    assert problem.clause == "report-board"
+
+
+def test_sandbox_stops_unsafe_access_at_render_time():
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    from agreement_kit.templating import ENV
+
+    with pytest.raises((SecurityError, UndefinedError)):
+        ENV.from_string("{{ x.__class__.__mro__ }}").render(x="")
+    with pytest.raises(SecurityError):
+        ENV.from_string("{{ f.__globals__ }}").render(f=lambda: 1)
 
 
 def test_overlay_replaces_adds_and_drops(tmp_path):
