@@ -148,6 +148,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     return OK if coverage.complete else INCOMPLETE
 
 
+def cmd_checklist(args: argparse.Namespace) -> int:
+    from .checklist import checklist_data, checklist_markdown
+    from .coverage import check_coverage
+    from .yamlio import atomic_write
+
+    draft = _draft(args.draft)
+    library = _library_for(args, draft, args.draft)
+    coverage = check_coverage(library, draft)
+    if args.json:
+        text = json.dumps(checklist_data(library, draft, coverage), indent=2, ensure_ascii=False)
+        text += "\n"
+    else:
+        text = checklist_markdown(library, draft, coverage)
+    if args.output:
+        out = Path(args.output)
+        if out.exists() and not args.force:
+            raise UserError(f"{out} already exists; not replaced", INCOMPLETE, "use --force")
+        atomic_write(out, text)
+        print(f"Wrote {out}")
+    else:
+        sys.stdout.write(text)
+    return OK if coverage.complete else INCOMPLETE
+
+
 # ---------------------------------------------------------------- build
 
 
@@ -340,6 +364,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("draft", metavar="DRAFT.yaml")
     p.add_argument("--json", action="store_true", help="print the coverage as JSON")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "checklist",
+        parents=[common],
+        help="the review checklist for counsel: requirement -> clauses, citations, guidance",
+    )
+    p.add_argument("draft", metavar="DRAFT.yaml")
+    p.add_argument("--json", action="store_true", help="JSON instead of Markdown")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to a file instead of stdout")
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
+    p.set_defaults(func=cmd_checklist)
 
     p = sub.add_parser("build", parents=[common], help="write the agreement as a Word document")
     p.add_argument("draft", metavar="DRAFT.yaml")

@@ -181,3 +181,19 @@ def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
+
+
+def test_checklist_markdown_and_json(capsys, tmp_path):
+    code, out, _ = run(capsys, "checklist", COMPLETE)
+    assert code == 0
+    assert out.startswith("# Policy coverage checklist — Riverton Area School District")
+    assert "| A |" in out and "**NOT COVERED**" not in out
+    code, out, _ = run(capsys, "checklist", GAPS, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["complete"] is False
+    uncovered = [r["id"] for r in data["requirements"] if not r["covered"]]
+    assert uncovered, "the gaps example leaves a requirement uncovered"
+    assert any("program.placements[1].principal" in g for g in data["gaps"])
+    target = tmp_path / "review.md"
+    code, out, _ = run(capsys, "checklist", COMPLETE, "-o", str(target))
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("# Policy coverage")
