@@ -55,11 +55,18 @@ def _draft(path: str) -> Any:
 
 def _library_for(args: argparse.Namespace, draft: Any, draft_path: str) -> Any:
     """The library with the overlays named on the command line, then those the draft names."""
+    from .drafts import check_against_library
     from .library import load_library
 
     base = Path(draft_path).parent
-    overlays = [*(_overlays(args)), *(str(base / p) for p in draft.packs)]
-    return load_library(overlays)
+    overlays = [*_overlays(args), *(str(base / p) for p in draft.packs)]
+    library = load_library(overlays)
+    problems = check_against_library(draft, library)
+    if problems:  # a clause id, option or value the library does not know: a typo, not a gap
+        raise ProblemsError(
+            problems, summary=f"the draft {draft_path} names things the library lacks"
+        )
+    return library
 
 
 # ---------------------------------------------------------------- new

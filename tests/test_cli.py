@@ -197,3 +197,13 @@ def test_checklist_markdown_and_json(capsys, tmp_path):
     target = tmp_path / "review.md"
     code, out, _ = run(capsys, "checklist", COMPLETE, "-o", str(target))
     assert code == 0 and target.read_text(encoding="utf-8").startswith("# Policy coverage")
+
+
+def test_unknown_clause_id_in_draft_is_invalid_input(capsys, tmp_path):
+    text = (EXAMPLES / "riverton.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(text.replace("values:", "values:\n  cost_shar_percent: 50", 1), encoding="utf-8")
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 2
+    assert "no clause asks for a value named 'cost_shar_percent'" in err
+    assert f"{bad}:" in err
