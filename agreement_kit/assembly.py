@@ -63,6 +63,15 @@ class ScheduleRow(_Out):
     agency: str
 
 
+class Contact(_Out):
+    """A person named in Exhibit A: district administrator, building principals, agency heads."""
+
+    role: str
+    name: str | None
+    title: str | None
+    organization: str
+
+
 class Provenance(_Out):
     pack_id: str
     pack_version: str
@@ -84,6 +93,7 @@ class Agreement(_Out):
     sections: list[AssembledSection]
     schedule: list[ScheduleRow]
     signatures: list[SignatureBlock]
+    contacts: list[Contact] = []
     effective_date: str | None
     end_date: str | None
     values: dict[str, Any]
@@ -182,6 +192,38 @@ def _signatures(draft: Draft) -> list[SignatureBlock]:
     return blocks
 
 
+def _contacts(draft: Draft) -> list[Contact]:
+    d = draft.district
+    district = d.name or ""
+    people = [
+        Contact(
+            role="District Administrator",
+            name=d.administrator.name,
+            title=d.administrator.title,
+            organization=district,
+        )
+    ]
+    for p in draft.program.placements:
+        people.append(
+            Contact(
+                role="Building principal",
+                name=p.principal,
+                title=f"Principal, {p.building}" if p.building else "Principal",
+                organization=district,
+            )
+        )
+    for a in draft.agencies:
+        people.append(
+            Contact(
+                role="Head of agency",
+                name=a.head.name,
+                title=a.head.title,
+                organization=a.name or "",
+            )
+        )
+    return list(dict.fromkeys(people))
+
+
 def assemble(
     library: Library,
     draft: Draft,
@@ -275,6 +317,7 @@ def assemble(
         sections=sections,
         schedule=schedule,
         signatures=_signatures(draft),
+        contacts=_contacts(draft),
         effective_date=context["term"].get("effective_date"),
         end_date=context["term"].get("end_date"),
         values={k: v for k, v in draft.values.items() if v is not None},
