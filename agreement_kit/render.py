@@ -1,26 +1,570 @@
-"""Rendering an assembled agreement into a Word document with docxtpl."""
+"""Rendering an assembled agreement into a Word document with docxtpl.
+
+:func:`document_context` turns an :class:`Agreement` into what the Word template sees (a
+:class:`DocumentContext`, documented in docs/templates.md); :func:`render_bytes` fills the template in
+a sandboxed Jinja environment with autoescape on (answers come out exactly as typed), then writes the
+document properties: title, subject and author, and custom properties recording the provenance
+(clause pack, every clause id and version, the draft's SHA-256, the agreement-kit version, the date).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+from pydantic import BaseModel, ConfigDict
 
-from .assembly import Agreement
+from .assembly import Agreement, AssembledClause, Party, Provenance, SignatureBlock
 from .problems import Problem, ProblemsError
 from .resources import bundled_template
 from .yamlio import atomic_write
 
+DRAFT_MARK = "Draft \u2014 for review by counsel"
+BLANK = "_" * 24  # an unanswered name on the signature page is a line to fill in by hand
+COST_CLAUSES = ("cost-share-percentage", "cost-share-flat-fee", "cost-share-none")
+WISCONSIN_KINDS = {"city", "village", "town", "county", "state agency"}
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Recital(_View):
+    lead: str  # "WHEREAS, " (printed in bold)
+    text: str
+
+
+class TableRow(_View):
+    label: str
+    value: str
+
+
+class ClauseTable(_View):
+    caption: str
+    label_heading: str
+    value_heading: str
+    rows: list[TableRow]
+
+
+class ClauseView(_View):
+    number: str
+    id: str
+    title: str
+    version: str
+    paragraphs: list[str]
+    table: ClauseTable | None = None
+
+
+class SectionView(_View):
+    number: str
+    id: str
+    title: str
+    kind: str
+    clauses: list[ClauseView]
+
+
+class PartyView(_View):
+    role: str
+    name: str
+    acting_through: str
+    kind: str
+    address: str
+    description: str  # "the City of Riverton, a Wisconsin city, acting through ..."
+
+
+class SignatureView(_View):
+    role: str
+    party: str
+    acting_through: str  # "acting through its Board of Education"
+    signer_name: str
+    signer_title: str
+    attest: bool
+    attest_name: str
+    attest_title: str
+
+
+class ScheduleView(_View):
+    building: str
+    days: str
+    hours: str
+    principal: str
+    agency: str
+
+
+class ContactView(_View):
+    role: str
+    name: str
+    title: str
+    organization: str
+
+
+class ReportView(_View):
+    recipient: str  # "Board" or "District Administrator"
+    section: str  # "Section 9.1" (the annual-report clause), or ""
+    intro: str
+    contents_intro: str
+    contents: list[str]
+    more: list[str]  # further sentences (e.g. the Board may request updates)
+
+
+class DocumentContext(_View):
+    """Everything a template tag can name. Text is plain: never escape it yourself."""
+
+    title: str
+    subtitle: str
+    short_title: str
+    final: bool
+    draft_mark: str
+    program_title: str
+    effective_date: str
+    end_date: str
+    parties_text: str
+    parties: list[PartyView]
+    district: PartyView
+    agencies: list[PartyView]
+    recitals: list[Recital]
+    articles: list[SectionView]
+    sections: list[SectionView]
+    cost: ClauseTable | None
+    schedule_intro: str
+    schedule: list[ScheduleView]
+    contacts_intro: str
+    contacts: list[ContactView]
+    signatures: list[SignatureView]
+    report: ReportView
+    values: dict[str, Any]
+    options: dict[str, Any]
+    provenance: Provenance
+    agreement: Agreement
+
+
+# ----------------------------------------------------------------------------- building the context
+
+
+def _the(name: str) -> str:
+    """'City of Riverton' -> 'the City of Riverton'; 'Dane County' stays as it is."""
+    if re.match(r"(?i)(the|its)\b", name):
+        return name
+    if re.match(r"(City|Village|Town|County|State) of\b", name) or "School District" in name:
+        return f"the {name}"
+    return name
+
+
+def _kind_phrase(kind: str) -> str:
+    if not kind:
+        return ""
+    if kind in WISCONSIN_KINDS or kind.endswith("school district"):
+        return f"a Wisconsin {kind}"
+    return f"a {kind}"
+
+
+def _acting(through: str | None) -> str:
+    if not through:
+        return ""
+    if re.match(r"(?i)(the|its)\b", through):
+        return f"acting through {through}"
+    return f"acting through the {through}"
+
+
+def _party_view(party: Party) -> PartyView:
+    name = party.name or f"[{party.role}]"
+    bits = [_the(name), _kind_phrase(party.kind), _acting(party.acting_through)]
+    return PartyView(
+        role=party.role,
+        name=party.name,
+        acting_through=party.acting_through or "",
+        kind=party.kind,
+        address=party.address or "",
+        description=", ".join(b for b in bits if b),
+    )
+
+
+def _parties_text(parties: list[PartyView]) -> str:
+    district = [p for p in parties if p.role == "District"]
+    agencies = [p for p in parties if p.role != "District"]
+    opening = (
+        "This Intergovernmental Agreement (this \u201cAgreement\u201d) is made under "
+        "Wis. Stat. \u00a7 66.0301 by and between "
+    )
+    first = f"{district[0].description} (the \u201cDistrict\u201d)" if district else ""
+    if len(agencies) == 1:
+        return f"{opening}{first}, and {agencies[0].description} (the \u201cAgency\u201d)."
+    listed = [a.description for a in agencies]
+    rest = "; ".join(listed[:-1]) + f"; and {listed[-1]}" if len(listed) > 1 else "".join(listed)
+    return (
+        f"{opening}{first}; {rest} (each an \u201cAgency\u201d and together the "
+        "\u201cAgencies\u201d)."
+    )
+
+
+_TIES = ((re.compile(r"(§§?) "), "\\1\u00a0"), (re.compile(r"\bWis\. Stat\."), "Wis.\u00a0Stat."))
+
+
+def tie(text: str) -> str:
+    """Keep 'Wis. Stat. § 66.0301' together on one line (no-break spaces); nothing else changes."""
+    for pattern, replacement in _TIES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+_WHEREAS = re.compile(r"^\s*whereas\b[,:]?\s*", re.IGNORECASE)
+
+
+def _recitals(agreement: Agreement) -> list[Recital]:
+    out = []
+    for section in agreement.sections:
+        if section.kind != "recitals":
+            continue
+        for clause in section.clauses:
+            for para in clause.paragraphs:
+                text = _WHEREAS.sub("", para, count=1)
+                out.append(Recital(lead="WHEREAS, ", text=tie(text)))
+    return out
+
+
+def _number(value: Any) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:g}" if number % 1 else f"{int(number):,}"
+
+
+def _money(value: Any) -> str:
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"${amount:,.2f}" if amount % 1 else f"${amount:,.0f}"
+
+
+def _cost_table(clause: AssembledClause, values: dict[str, Any]) -> ClauseTable | None:
+    """The table printed under a cost-share clause (none for 'each party bears its own costs')."""
+    rows: list[TableRow] = []
+    if clause.id == "cost-share-percentage":
+        share = values.get("cost_share_percent")
+        if share is not None:
+            rows.append(
+                TableRow(label="District share of the program cost", value=f"{_number(share)}%")
+            )
+            try:
+                rest = 100 - float(share)
+                rows.append(
+                    TableRow(label="Agency share of the program cost", value=f"{_number(rest)}%")
+                )
+            except (TypeError, ValueError):
+                pass
+        weeks = values.get("cost_weeks")
+        if weeks is not None:
+            rows.append(TableRow(label="Weeks of service each school year", value=_number(weeks)))
+    elif clause.id == "cost-share-flat-fee":
+        fee = values.get("annual_fee")
+        if fee is not None:
+            rows.append(TableRow(label="Annual fee paid by the District", value=_money(fee)))
+    if not rows:
+        return None
+    return ClauseTable(
+        caption=f"Cost summary (Section {clause.number}):" if clause.number else "Cost summary:",
+        label_heading="Item",
+        value_heading="Amount",
+        rows=rows,
+    )
+
+
+def _sections(agreement: Agreement) -> list[SectionView]:
+    views = []
+    for section in agreement.sections:
+        clauses = [
+            ClauseView(
+                **{**c.model_dump(), "paragraphs": [tie(p) for p in c.paragraphs]},
+                table=_cost_table(c, agreement.values) if c.id in COST_CLAUSES else None,
+            )
+            for c in section.clauses
+        ]
+        views.append(
+            SectionView(
+                number=section.number,
+                id=section.id,
+                title=section.title,
+                kind=section.kind,
+                clauses=clauses,
+            )
+        )
+    return views
+
+
+def _signature(block: SignatureBlock, role: str) -> SignatureView:
+    return SignatureView(
+        role=role,
+        party=block.party or f"[{role}]",
+        acting_through=_acting(block.acting_through),
+        signer_name=block.signer_name or BLANK,
+        signer_title=block.signer_title or BLANK,
+        attest=bool(block.attest_name),
+        attest_name=block.attest_name or "",
+        attest_title=block.attest_title or "",
+    )
+
+
+def _report(agreement: Agreement, sections: list[SectionView]) -> ReportView:
+    options = agreement.options
+    to_board = options.get("report_recipient") == "board"
+    district = next((p for p in agreement.parties if p.role == "District"), None)
+    if to_board:
+        recipient = "Board"
+        board = district.acting_through if district and district.acting_through else "Board"
+        whom = _the(board) if board != "Board" else "the Board"
+    else:
+        recipient = "District Administrator"
+        admin = next((c for c in agreement.contacts if c.role == "District Administrator"), None)
+        whom = "the District Administrator" + (f", {admin.name}" if admin and admin.name else "")
+    many = sum(1 for p in agreement.parties if p.role != "District") > 1
+    agency = "Each Agency" if many else "The Agency"
+    section = next(
+        (
+            f"Section {c.number}"
+            for s in sections
+            for c in s.clauses
+            if c.id.startswith("annual-report") and c.number
+        ),
+        "",
+    )
+    intro = (
+        f"{agency} provides {whom} with an annual report regarding the "
+        f"{agreement.program_title}" + (f", as {section} requires." if section else ".")
+    )
+    contents: list[str] = []
+    if options.get("report_content"):
+        contents = [
+            "a summary of the activities conducted under the program throughout the previous "
+            "school year; and",
+            "recommendations for the program for the upcoming school year.",
+        ]
+    more = []
+    if options.get("board_may_request_updates"):
+        more.append("The Board may request additional updates or reports.")
+    return ReportView(
+        recipient=recipient,
+        section=section,
+        intro=intro,
+        contents_intro="The report includes:" if contents else "",
+        contents=contents,
+        more=more,
+    )
+
+
+def _subtitle(parties: list[PartyView]) -> str:
+    from .context import join_and
+
+    district = [_the(p.name) for p in parties if p.role == "District" and p.name]
+    agencies = [_the(p.name) for p in parties if p.role != "District" and p.name]
+    if not district or not agencies:
+        return "under Wis. Stat. \u00a7 66.0301"
+    return f"between {district[0]} and {join_and(agencies)}"
+
+
+def document_context(agreement: Agreement) -> DocumentContext:
+    """What the Word template sees, built from the assembled agreement."""
+    parties = [_party_view(p) for p in agreement.parties]
+    sections = _sections(agreement)
+    signatures = [
+        _signature(b, "District" if i == 0 else "Agency")
+        for i, b in enumerate(agreement.signatures)
+    ]
+    cost = next((c.table for s in sections for c in s.clauses if c.table), None)
+    return DocumentContext(
+        title=agreement.title,
+        subtitle=_subtitle(parties),
+        short_title=agreement.short_title,
+        final=agreement.final,
+        draft_mark="" if agreement.final else DRAFT_MARK,
+        program_title=agreement.program_title,
+        effective_date=agreement.effective_date or "",
+        end_date=agreement.end_date or "",
+        parties_text=tie(_parties_text(parties)),
+        parties=parties,
+        district=parties[0],
+        agencies=parties[1:],
+        recitals=_recitals(agreement),
+        articles=[s for s in sections if s.kind != "recitals"],
+        sections=sections,
+        cost=cost,
+        schedule_intro=(
+            f"Officers assigned under the {agreement.program_title} serve the following "
+            "buildings on the days and during the hours shown."
+        ),
+        schedule=[ScheduleView(**row.model_dump()) for row in agreement.schedule],
+        contacts_intro="The parties\u2019 contacts for the program are:",
+        contacts=[
+            ContactView(
+                role=c.role,
+                name=c.name or "",
+                title=c.title or "",
+                organization=c.organization,
+            )
+            for c in agreement.contacts
+        ],
+        signatures=signatures,
+        report=_report(agreement, sections),
+        values=dict(agreement.values),
+        options=dict(agreement.options),
+        provenance=agreement.provenance,
+        agreement=agreement,
+    )
+
 
 def template_context(agreement: Agreement) -> dict[str, Any]:
-    """What the Word template sees (documented in docs/templates.md)."""
-    data = agreement.model_dump()
-    data["agreement"] = agreement.model_dump()
-    return data
+    """The names a template can use (top-level fields of :class:`DocumentContext`), as a dict.
+
+    Values are pydantic models, so ``agreement.values`` in a tag is the answers, not ``dict.values``.
+    """
+    context = document_context(agreement)
+    return {name: getattr(context, name) for name in DocumentContext.model_fields}
+
+
+# ----------------------------------------------------------------------------- the schema
+
+ANY = "<any>"  # an open mapping (values, options): any key may be used
+
+
+def _shape(annotation: Any, seen: tuple[type, ...] = ()) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _shape(args[0], seen) if len(args) == 1 else None
+    if origin is list:
+        (item,) = typing.get_args(annotation) or (Any,)
+        return [_shape(item, seen)]
+    if origin is dict:
+        return ANY
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return ANY
+        shape: dict[str, Any] = {
+            name: _shape(info.annotation, (*seen, annotation))
+            for name, info in annotation.model_fields.items()
+        }
+        for name, member in vars(annotation).items():  # e.g. agreement.text()
+            if callable(member) and not name.startswith("_"):
+                shape.setdefault(name, None)
+        return shape
+    return None
+
+
+def context_schema() -> dict[str, Any]:
+    """The shape of :func:`template_context`: dict = object, [shape] = list, None = a value,
+    :data:`ANY` = a mapping with any keys. ``template check`` compares template tags with it."""
+    return _shape(DocumentContext)
+
+
+# ----------------------------------------------------------------------------- properties
+
+CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+CLAUSE_PREFIX = "Clause "
+
+
+def provenance_properties(agreement: Agreement) -> dict[str, str | int | bool]:
+    """The custom document properties written into every generated .docx."""
+    prov = agreement.provenance
+    props: dict[str, str | int | bool] = {
+        "agreement-kit version": prov.tool_version,
+        "Build date": prov.built,
+        "Clause pack": prov.pack_id,
+        "Clause pack version": prov.pack_version,
+        "Overlay packs": ", ".join(prov.overlays),
+        "Draft SHA-256": prov.draft_sha256,
+        "Final": agreement.final,
+        "Clause count": len(prov.clauses),
+    }
+    for clause_id, version in prov.clauses:
+        props[f"{CLAUSE_PREFIX}{clause_id}"] = version
+    return props
+
+
+def _custom_xml(props: dict[str, str | int | bool], existing: bytes | None) -> bytes:
+    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    kept = []
+    if existing:
+        try:
+            old = etree.fromstring(existing)
+            kept = [p for p in old if p.get("name") not in props]
+        except etree.XMLSyntaxError:
+            kept = []
+    for element in kept:
+        root.append(element)
+    for name, value in props.items():
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=FMTID, name=name)
+        if isinstance(value, bool):
+            etree.SubElement(prop, f"{{{VT_NS}}}bool").text = "true" if value else "false"
+        elif isinstance(value, int):
+            etree.SubElement(prop, f"{{{VT_NS}}}i4").text = str(value)
+        else:
+            etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+    for pid, prop in enumerate(root, start=2):
+        prop.set("pid", str(pid))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _set_properties(doc: DocxTemplate, agreement: Agreement) -> None:
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    district = next((p.name for p in agreement.parties if p.role == "District"), "")
+    built = dt.datetime.combine(dt.date.fromisoformat(agreement.provenance.built), dt.time())
+    core = doc.docx.core_properties
+    core.title = agreement.title
+    core.subject = agreement.short_title
+    core.author = district
+    core.last_modified_by = district
+    core.keywords = "Wis. Stat. 66.0301; Policy 8407; " + agreement.program_title
+    core.category = "Intergovernmental agreement"
+    core.comments = "Final" if agreement.final else DRAFT_MARK
+    core.created = built
+    core.modified = built
+    core.revision = 1
+
+    package = doc.docx.part.package
+    existing = next(
+        (rel for rel in package.rels.values() if rel.reltype == CUSTOM_RT and not rel.is_external),
+        None,
+    )
+    old_blob = existing.target_part.blob if existing else None
+    blob = _custom_xml(provenance_properties(agreement), old_blob)
+    if existing:
+        existing.target_part._blob = blob
+    else:
+        part = Part(PackURI("/docProps/custom.xml"), CUSTOM_CT, blob, package)
+        package.relate_to(part, CUSTOM_RT)
+
+
+def read_custom_properties(docx: str | Path | bytes) -> dict[str, str]:
+    """The custom properties of a .docx (e.g. to see which clause versions it was built from)."""
+    import zipfile
+
+    source = io.BytesIO(docx) if isinstance(docx, bytes) else docx
+    with zipfile.ZipFile(source) as zf:
+        try:
+            data = zf.read("docProps/custom.xml")
+        except KeyError:
+            return {}
+    root = etree.fromstring(data)
+    return {p.get("name"): (p[0].text or "") if len(p) else "" for p in root}
+
+
+# ----------------------------------------------------------------------------- rendering
 
 
 def _environment() -> SandboxedEnvironment:
@@ -36,18 +580,27 @@ def render_bytes(agreement: Agreement, template: str | Path | None = None) -> by
         raise ProblemsError(
             [Problem("template not found", file=str(path))], summary="cannot render"
         )
-    doc = DocxTemplate(str(path))
+    try:
+        doc = DocxTemplate(str(path))
+        doc.init_docx()
+    except Exception as exc:  # not a zip, not a Word document
+        raise ProblemsError(
+            [Problem(f"not a Word (.docx) template: {exc}", file=str(path))],
+            summary="cannot render",
+        ) from None
     try:
         doc.render(template_context(agreement), jinja_env=_environment(), autoescape=True)
     except TemplateError as exc:
         where = getattr(exc, "docx_context", None)
-        hint = "run 'agreement-kit template check' on the template"
-        message = f"the template could not be filled: {getattr(exc, 'message', exc)}"
+        hint = f"run 'agreement-kit template check {path}'"
+        message = f"the template could not be filled: {getattr(exc, 'message', None) or exc}"
         if where:
-            message += f" near: {' '.join(str(x) for x in where)[:200]}"
+            near = " ".join(" ".join(str(x).split()) for x in where if str(x).strip())
+            message += f" (near: {near[:200]})"
         raise ProblemsError(
             [Problem(message, file=str(path), hint=hint)], summary="cannot render"
         ) from None
+    _set_properties(doc, agreement)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
