@@ -132,6 +132,7 @@ class DocumentContext(_View):
     district: PartyView
     agencies: list[PartyView]
     recitals: list[Recital]
+    now_therefore: Recital
     articles: list[SectionView]
     sections: list[SectionView]
     cost: ClauseTable | None
@@ -189,20 +190,15 @@ def _party_view(party: Party) -> PartyView:
 
 
 def _parties_text(parties: list[PartyView]) -> str:
-    district = [p for p in parties if p.role == "District"]
-    agencies = [p for p in parties if p.role != "District"]
-    opening = (
-        "This Intergovernmental Agreement (this \u201cAgreement\u201d) is made under "
-        "Wis. Stat. \u00a7 66.0301 by and between "
-    )
-    first = f"{district[0].description} (the \u201cDistrict\u201d)" if district else ""
-    if len(agencies) == 1:
-        return f"{opening}{first}, and {agencies[0].description} (the \u201cAgency\u201d)."
-    listed = [a.description for a in agencies]
-    rest = "; ".join(listed[:-1]) + f"; and {listed[-1]}" if len(listed) > 1 else "".join(listed)
+    """The opening paragraph. It names the parties; the recitals define "District" and "Agency"."""
+    descriptions = [p.description for p in parties]
+    if len(descriptions) <= 2:
+        listed = " and ".join(descriptions)
+    else:
+        listed = "; ".join(descriptions[:-1]) + f"; and {descriptions[-1]}"
     return (
-        f"{opening}{first}; {rest} (each an \u201cAgency\u201d and together the "
-        "\u201cAgencies\u201d)."
+        "This Intergovernmental Agreement (this \u201cAgreement\u201d) is made under "
+        f"Wis. Stat. \u00a7 66.0301 by and between {listed}."
     )
 
 
@@ -217,18 +213,28 @@ def tie(text: str) -> str:
 
 
 _WHEREAS = re.compile(r"^\s*whereas\b[,:]?\s*", re.IGNORECASE)
+_NOW = re.compile(r"^\s*now,?\s+therefore\b[,:]?\s*", re.IGNORECASE)
+NOW_THEREFORE = Recital(
+    lead="NOW, THEREFORE, ",
+    text="in consideration of the mutual promises in this Agreement, the parties agree as follows:",
+)
 
 
-def _recitals(agreement: Agreement) -> list[Recital]:
-    out = []
+def _recitals(agreement: Agreement) -> tuple[list[Recital], Recital]:
+    """The WHEREAS paragraphs, and the 'NOW, THEREFORE' line (the pack's own, if it has one)."""
+    whereas: list[Recital] = []
+    now = NOW_THEREFORE
     for section in agreement.sections:
         if section.kind != "recitals":
             continue
         for clause in section.clauses:
             for para in clause.paragraphs:
-                text = _WHEREAS.sub("", para, count=1)
-                out.append(Recital(lead="WHEREAS, ", text=tie(text)))
-    return out
+                if _NOW.match(para):
+                    now = Recital(lead="NOW, THEREFORE, ", text=tie(_NOW.sub("", para, count=1)))
+                else:
+                    text = _WHEREAS.sub("", para, count=1)
+                    whereas.append(Recital(lead="WHEREAS, ", text=tie(text)))
+    return whereas, now
 
 
 def _number(value: Any) -> str:
@@ -380,6 +386,7 @@ def document_context(agreement: Agreement) -> DocumentContext:
         _signature(b, "District" if i == 0 else "Agency")
         for i, b in enumerate(agreement.signatures)
     ]
+    recitals, now_therefore = _recitals(agreement)
     cost = next((c.table for s in sections for c in s.clauses if c.table), None)
     return DocumentContext(
         title=agreement.title,
@@ -394,7 +401,8 @@ def document_context(agreement: Agreement) -> DocumentContext:
         parties=parties,
         district=parties[0],
         agencies=parties[1:],
-        recitals=_recitals(agreement),
+        recitals=recitals,
+        now_therefore=now_therefore,
         articles=[s for s in sections if s.kind != "recitals"],
         sections=sections,
         cost=cost,
@@ -473,7 +481,7 @@ CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-CLAUSE_PREFIX = "Clause "
+CLAUSE_PREFIX = "Clause: "
 
 
 def provenance_properties(agreement: Agreement) -> dict[str, str | int | bool]:

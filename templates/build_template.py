@@ -482,17 +482,12 @@ def document_xml() -> str:
         control("{%p for r in recitals %}"),
         para(run("{{ r.lead }}", bold=True), run("{{ r.text }}"), style="Recital"),
         control("{%p endfor %}"),
+        control("{%p endif %}"),
         para(
-            run("NOW, THEREFORE,", bold=True),
-            run(
-                " in consideration of the mutual promises in this Agreement, the parties "
-                "agree as follows:"
-            ),
+            run("{{ now_therefore.lead }}", bold=True),
+            run("{{ now_therefore.text }}"),
             style="AgreementText",
         ),
-        control("{%p else %}"),
-        p("The parties agree as follows:", "AgreementText"),
-        control("{%p endif %}"),
         control("{%p for s in articles %}"),
         p("{{ s.title }}", "Heading1"),
         control("{%p for c in s.clauses %}"),
