@@ -1,0 +1,199 @@
+"""The wizard application: ``make_app`` builds it, ``run_wizard`` is what the CLI calls.
+
+The app talks to agreement_kit only through its public API. It opens (or starts) one draft,
+shows :class:`~tui.screens.WizardScreen` over it, and saves before it quits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from agreement_kit import (
+    Problem,
+    ProblemsError,
+    load_draft,
+    load_library,
+    new_draft,
+    save_draft,
+)
+
+from .generate import pdf_converter
+from .screens import ChoosePathScreen, Session, WizardScreen
+from .steps import STEPS
+
+DEFAULT_DRAFT = "agreement-draft.yaml"
+
+
+def _overlay_paths(overlays: Sequence[str | Path], draft_path: Path, packs: list[str]) -> list[str]:
+    """Overlays from the command line, then those the draft names (relative to it), once each."""
+    out: list[str] = []
+    seen: set[Path] = set()
+    for item in [*overlays, *(draft_path.parent / p for p in packs)]:
+        key = Path(item).resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(str(item))
+    return out
+
+
+def open_session(
+    path: str | Path,
+    overlays: Sequence[str | Path] = (),
+    *,
+    base: str | Path | None = None,
+    template: str | None = None,
+    pdf: bool | None = None,
+) -> Session:
+    """Open the draft at ``path`` or start a new one saved there.
+
+    Raises :class:`ProblemsError` when the draft or a pack cannot be read; the file is not touched.
+    """
+    path = Path(path)
+    if path.exists():
+        draft = load_draft(path)
+        library = load_library(_overlay_paths(overlays, path, draft.packs), base=base)
+    else:
+        library = load_library(list(overlays), base=base)
+        draft = new_draft(library)
+        if overlays:
+            packs = [os.path.relpath(Path(o).resolve(), path.resolve().parent) for o in overlays]
+            draft = draft.model_copy(update={"packs": packs})
+        try:
+            save_draft(draft, path)
+        except OSError as exc:
+            raise ProblemsError(
+                [Problem(f"cannot create the draft here: {exc.strerror or exc}", file=str(path))],
+                summary=f"cannot start a draft at {path}",
+            ) from None
+    available = pdf_converter() is not None
+    return Session(
+        library=library,
+        path=path,
+        draft=draft,
+        template=template,
+        pdf_available=available,
+        pdf=available if pdf is None else pdf,
+    )
+
+
+class WizardApp(App[int]):
+    """The agreement wizard. Give it a session, or an opener to ask for the draft's path first."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "agreement-kit"
+    BINDINGS = [
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Save & quit",
+            priority=True,
+            id="quit",
+            tooltip="Save the draft and quit",
+        ),
+    ]
+
+    def __init__(
+        self,
+        session: Session | None = None,
+        *,
+        opener: partial[Session] | None = None,
+        default_path: str = DEFAULT_DRAFT,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.opener = opener
+        self.default_path = default_path
+
+    def on_mount(self) -> None:
+        if self.session is not None:
+            self.push_screen(WizardScreen(self.session))
+        elif self.opener is not None:
+            self.push_screen(ChoosePathScreen(self.default_path, self.opener), self._opened)
+
+    def _opened(self, session: Session | None) -> None:
+        if session is not None:
+            self.session = session
+            self.push_screen(WizardScreen(session))
+
+    @property
+    def wizard(self) -> WizardScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, WizardScreen):
+                return screen
+        return None
+
+    async def action_quit(self) -> None:
+        wizard = self.wizard
+        if wizard is not None and not wizard.save_for_quit():
+            return  # the save error is shown; quitting now would lose answers
+        self.exit(0)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        wizard = self.wizard
+        if wizard is None:
+            return
+        for number, cls in enumerate(STEPS, 1):
+            yield SystemCommand(
+                f"Go to step {number}: {cls.title}",
+                f"Jump to the {cls.title} step",
+                partial(wizard.call_later, wizard.go_to, cls.step_id),
+            )
+        yield SystemCommand(
+            "Generate the agreement",
+            "Write the Word document (and PDF) once everything is covered",
+            partial(wizard.call_later, wizard.action_generate),
+        )
+        yield SystemCommand(
+            "Show the coverage checklist",
+            "Every requirement, the clause covering it, and the answers still missing",
+            partial(wizard.call_later, wizard.action_checklist),
+        )
+        yield SystemCommand(
+            "Save the draft",
+            str(wizard.session.path),
+            partial(wizard.call_later, wizard.action_save),
+        )
+
+
+def make_app(
+    draft_path: str | Path | None,
+    library: Sequence[str | Path] = (),
+    template: str | None = None,
+    *,
+    base: str | Path | None = None,
+    pdf: bool | None = None,
+) -> WizardApp:
+    """Build the wizard for ``draft_path`` (or one that asks where to save, when it is None).
+
+    Raises :class:`ProblemsError` when the draft or a pack cannot be read.
+    """
+    opener = partial(open_session, overlays=list(library), base=base, template=template, pdf=pdf)
+    if draft_path is None:
+        return WizardApp(opener=opener)
+    return WizardApp(opener(draft_path))
+
+
+def run_wizard(
+    draft_path: str | None, library: Sequence[str] = (), template: str | None = None
+) -> int:
+    """Run the wizard in the terminal. Returns the exit code (2 when a file cannot be read)."""
+    try:
+        app = make_app(draft_path, library, template)
+    except ProblemsError as exc:
+        print(f"error: {exc.summary}", file=sys.stderr)
+        for problem in exc.problems:
+            print("  " + str(problem).replace("\n", "\n  "), file=sys.stderr)
+        if draft_path:
+            print(f"  The file {draft_path} was not changed. Fix it, then reopen.", file=sys.stderr)
+        return 2
+    code = app.run()
+    return code or 0

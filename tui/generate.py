@@ -1,0 +1,85 @@
+"""Building the documents: what the wizard's generate worker runs (no Textual here).
+
+The steps report progress through a callback so the worker can post it to the screen.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from agreement_kit import Draft, Library, ProblemsError, assemble, check_coverage, render_docx
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Outputs:
+    docx: Path
+    pdf: Path | None = None
+    pdf_note: str | None = None  # why no PDF was written, when one was asked for
+
+
+def pdf_converter() -> Callable[..., Path] | None:
+    """``convert_to_pdf`` when this agreement_kit has it and LibreOffice is installed."""
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        return None
+    try:
+        from agreement_kit import convert_to_pdf  # type: ignore[attr-defined]
+    except ImportError:
+        try:
+            from agreement_kit.pdf import convert_to_pdf  # type: ignore[no-redef]
+        except ImportError:
+            return None
+    return convert_to_pdf
+
+
+def refusal(library: Library, draft: Draft) -> list[str]:
+    """Why the agreement cannot be generated yet (empty when it can), uncovered requirements first."""
+    return check_coverage(library, draft).gaps()
+
+
+def outputs_for(docx: Path, pdf: bool) -> list[Path]:
+    """The files a generation would write."""
+    return [docx, docx.with_suffix(".pdf")] if pdf else [docx]
+
+
+def generate(
+    library: Library,
+    draft: Draft,
+    docx: Path,
+    *,
+    template: str | None = None,
+    pdf: bool = False,
+    overwrite: bool = False,
+    progress: Progress = lambda step, total, text: None,
+) -> Outputs:
+    """Assemble, write the .docx and, if asked and possible, the PDF.
+
+    Raises :class:`ProblemsError` (incomplete agreement, template trouble, conversion failure) or
+    :class:`FileExistsError` when a file is there and ``overwrite`` is false.
+    """
+    total = 3 if pdf else 2
+    progress(0, total, "Assembling the agreement…")
+    agreement = assemble(library, draft)
+    progress(1, total, f"Writing {docx.name}…")
+    render_docx(agreement, docx, template=template, overwrite=overwrite)
+    if not pdf:
+        progress(total, total, f"Wrote {docx}")
+        return Outputs(docx)
+    convert = pdf_converter()
+    if convert is None:
+        note = "PDF not written: LibreOffice (soffice) was not found"
+        progress(total, total, note)
+        return Outputs(docx, pdf_note=note)
+    progress(2, total, "Converting to PDF with LibreOffice…")
+    try:
+        written = Path(convert(docx, overwrite=overwrite))
+    except ProblemsError as exc:
+        note = f"PDF not written: {'; '.join(str(p) for p in exc.problems) or exc.summary}"
+        progress(total, total, note)
+        return Outputs(docx, pdf_note=note)
+    progress(total, total, f"Wrote {docx} and {written}")
+    return Outputs(docx, written)

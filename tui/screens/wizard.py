@@ -1,0 +1,428 @@
+"""The wizard screen. It owns the one draft: widgets post answers up, it replaces the draft with a
+validated copy, saves it, and hands the new draft and coverage down to the step, the step list and
+the coverage panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from agreement_kit import Coverage, Draft, Library, ProblemsError, check_coverage, save_draft
+
+from ..answers import (
+    STEP_IDS,
+    AnswerError,
+    add_item,
+    apply_answer,
+    complete_steps,
+    describe,
+    get_answer,
+    remove_item,
+    stale_choices,
+    without_stale_choices,
+)
+from ..generate import generate, outputs_for
+from ..messages import (
+    AnswerChanged,
+    ForgetStaleChoices,
+    GenerateFinished,
+    GenerateProgress,
+    GenerateRequested,
+    ItemAdded,
+    ItemRemoved,
+    StepRequested,
+)
+from ..steps import STEPS, ReviewStep, StepPane
+from ..widgets.coverage_panel import CoveragePanel
+from ..widgets.step_list import StepList
+from .confirm import ConfirmScreen
+
+STEP_CLASSES = {cls.step_id: cls for cls in STEPS}
+
+
+@dataclass(frozen=True)
+class Session:
+    """What the wizard works on: the library, the draft as opened, and where things go."""
+
+    library: Library
+    path: Path
+    draft: Draft
+    template: str | None = None
+    pdf_available: bool = False
+    pdf: bool = True  # write a PDF too when LibreOffice is there
+
+
+class WizardScreen(Screen[None]):
+    """The steps, the step list and the coverage panel around the one draft."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next", priority=True, id="next", tooltip="Next step"),
+        Binding("ctrl+b", "back", "Back", priority=True, id="back", tooltip="Previous step"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="save", tooltip="Save the draft now"),
+        Binding(
+            "ctrl+g",
+            "generate",
+            "Generate",
+            priority=True,
+            id="generate",
+            tooltip="Generate the Word document (from the review step)",
+        ),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.library = session.library
+        self.draft = session.draft
+        self.coverage: Coverage = check_coverage(self.library, self.draft)
+        saved_step = session.draft.wizard.step
+        self.step = saved_step if saved_step in STEP_IDS else STEP_IDS[0]
+        self.errors: dict[str, str] = {}
+        self.output = str(session.path.with_suffix(".docx"))
+        self.generating = False
+        self.sub_title = str(session.path)
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StepList([(cls.step_id, cls.short) for cls in STEPS], id="steps")
+        with Horizontal(id="main"):
+            with Vertical(id="work"):
+                yield Container(id="step-body")
+                with Horizontal(id="nav"):
+                    yield Button("← Back", id="back", compact=True)
+                    yield Static(id="save-status")
+                    yield Button("Next →", id="next", compact=True)
+            yield CoveragePanel(self.library, self.coverage, id="coverage")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.show_step(self.step)
+
+    @property
+    def pane(self) -> StepPane:
+        return self.query_one("#step-body").query_one(StepPane)
+
+    def _make_pane(self, step: str) -> StepPane:
+        cls = STEP_CLASSES[step]
+        if cls is ReviewStep:
+            return ReviewStep(
+                self.draft,
+                self.library,
+                self.coverage,
+                output=self.output,
+                pdf_available=self.session.pdf_available,
+                pdf=self.session.pdf,
+            )
+        return cls(self.draft, self.library, self.coverage)
+
+    async def show_step(self, step: str, focus: str | None = None) -> None:
+        """Build ``step``'s form from the current draft and show it."""
+        body = self.query_one("#step-body")
+        await body.remove_children()
+        pane = self._make_pane(step)
+        await body.mount(pane)
+        self.step = step
+        index = STEP_IDS.index(step)
+        self.query_one("#back", Button).disabled = index == 0
+        self.query_one("#next", Button).display = index < len(STEP_IDS) - 1
+        self._show_progress()
+        if not (focus and await pane.focus_path(focus)):
+            pane.focus_first()
+
+    def _show_progress(self) -> None:
+        self.query_one(StepList).show(self.step, complete_steps(self.draft, self.coverage))
+
+    # ------------------------------------------------------------ the draft
+
+    def replace_draft(self, draft: Draft, *, save: bool = True) -> None:
+        """Take ``draft`` as the new state and pass it down; save it unless told not to."""
+        self.draft = draft
+        self.coverage = check_coverage(self.library, draft)
+        self.query_one(CoveragePanel).show(self.coverage)
+        self._show_progress()
+        self.pane.update_view(draft, self.coverage)
+        if save:
+            self.save()
+
+    def apply(self, path: str, value: Any) -> bool:
+        """Take one answer; on a bad answer show why beside its field and keep the draft as it was."""
+        try:
+            draft = apply_answer(self.draft, path, value, self.library)
+        except AnswerError as exc:
+            self.errors[path] = str(exc)
+            self.pane.show_error(path, str(exc))
+            return False
+        self.errors.pop(path, None)
+        self.pane.accept(path, get_answer(draft, path))
+        if draft != self.draft:
+            self.replace_draft(draft)
+        return True
+
+    def commit_pending(self) -> bool:
+        """Take what was typed into a field that still has focus. False if any answer is invalid."""
+        for path, text in self.pane.pending():
+            self.apply(path, text)
+        return not self.errors
+
+    def save(self) -> bool:
+        draft = self.draft
+        if draft.wizard.step != self.step:
+            draft = draft.model_copy(
+                update={"wizard": draft.wizard.model_copy(update={"step": self.step})}
+            )
+            self.draft = draft
+        status = self.query_one("#save-status", Static)
+        try:
+            save_draft(draft, self.session.path)
+        except OSError as exc:
+            status.update(f"[b]Not saved:[/b] {escape(str(exc))}")
+            status.add_class("-error")
+            self.notify(f"Could not save {self.session.path}: {exc}", severity="error")
+            return False
+        status.update(f"Saved to {escape(self.session.path.name)}")
+        status.remove_class("-error")
+        return True
+
+    def save_for_quit(self) -> bool:
+        """Keep every valid answer (even one typed a moment ago) and save."""
+        self.commit_pending()
+        return self.save()
+
+    def _blocked(self) -> bool:
+        """Take typed answers; True (and say so) while an answer on this step is invalid."""
+        self.commit_pending()
+        if not self.errors:
+            return False
+        path = next(iter(self.errors))
+        self.notify(
+            f"{describe(path, self.library)}: {self.errors[path]}",
+            title="Fix this answer first",
+            severity="error",
+        )
+        self.call_later(self.pane.focus_path, path)
+        return True
+
+    async def go_to(self, step: str, focus: str | None = None) -> bool:
+        """Move to ``step`` (saving); refused while an answer on this step is invalid."""
+        if self._blocked():
+            return False
+        if step == self.step and focus:
+            return await self.pane.focus_path(focus)
+        self.step = step
+        self.save()
+        await self.show_step(step, focus)
+        return True
+
+    # ------------------------------------------------------------ actions
+
+    async def action_next(self) -> None:
+        index = STEP_IDS.index(self.step)
+        if index + 1 < len(STEP_IDS):
+            await self.go_to(STEP_IDS[index + 1])
+
+    async def action_back(self) -> None:
+        index = STEP_IDS.index(self.step)
+        if index > 0:
+            await self.go_to(STEP_IDS[index - 1])
+
+    def action_save(self) -> None:
+        self.commit_pending()
+        if self.save():
+            self.notify(f"Saved {self.session.path}", timeout=2)
+
+    async def action_generate(self) -> None:
+        if self.step != "review" and not await self.go_to("review"):
+            return
+        pane = self.pane
+        assert isinstance(pane, ReviewStep)
+        output, pdf = pane.options()
+        await self.generate(output, pdf)
+
+    async def action_checklist(self) -> None:
+        await self.go_to("review", focus="checklist")
+
+    # ------------------------------------------------------------ messages from below
+
+    @on(AnswerChanged)
+    def _answer(self, event: AnswerChanged) -> None:
+        event.stop()
+        self.apply(event.path, event.value)
+
+    @on(StepRequested)
+    async def _step_requested(self, event: StepRequested) -> None:
+        event.stop()
+        await self.go_to(event.step, event.focus)
+
+    @on(Button.Pressed, "#back")
+    async def _back_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.action_back()
+
+    @on(Button.Pressed, "#next")
+    async def _next_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        await self.action_next()
+
+    @on(ItemAdded)
+    async def _add(self, event: ItemAdded) -> None:
+        event.stop()
+        if self._blocked():
+            return
+        draft = add_item(self.draft, event.list_path)
+        self.replace_draft(draft)
+        count = len(get_answer(draft, event.list_path) or [])
+        first = "name" if event.list_path == "agencies" else "building"
+        await self.show_step(self.step, focus=f"{event.list_path}[{count - 1}].{first}")
+
+    @on(ItemRemoved)
+    def _remove(self, event: ItemRemoved) -> None:
+        event.stop()
+        if self._blocked():
+            return
+        what = "Agency" if event.list_path == "agencies" else "Building"
+        item = get_answer(self.draft, f"{event.list_path}[{event.index}]")
+        name = getattr(item, "name", None) or getattr(item, "building", None)
+        label = f"{what} {event.index + 1}" + (f" ({name})" if name else "")
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                self.replace_draft(remove_item(self.draft, event.list_path, event.index))
+                await self.show_step(self.step)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Remove {escape(label)} and its answers?", yes="Remove", no="Keep"),
+            answered,
+        )
+
+    @on(ForgetStaleChoices)
+    async def _forget_stale(self, event: ForgetStaleChoices) -> None:
+        event.stop()
+        if self._blocked():
+            return
+        stale = stale_choices(self.draft, self.library)
+        self.replace_draft(without_stale_choices(self.draft, self.library))
+        await self.show_step(self.step)
+        self.notify("Forgot: " + ", ".join(stale), title="Choices removed", timeout=6)
+
+    @on(GenerateRequested)
+    async def _generate_requested(self, event: GenerateRequested) -> None:
+        event.stop()
+        await self.generate(event.output, event.pdf)
+
+    # ------------------------------------------------------------ generation
+
+    async def generate(self, output: str, pdf: bool) -> None:
+        """Refuse (naming what is missing) or write the documents in a worker thread."""
+        pane = self.pane
+        if self.generating or not isinstance(pane, ReviewStep):
+            return
+        if self._blocked():
+            return
+        self.output = output
+        coverage = self.coverage
+        gaps = coverage.gaps()
+        if gaps:
+            pane.show_refusal(gaps)
+            first = coverage.uncovered[0] if coverage.uncovered else None
+            reason = (
+                f"requirement {first.id} ({first.title}) is not covered by any included clause"
+                if first
+                else gaps[0]
+            )
+            self.notify(f"Cannot generate yet: {reason}", severity="error", timeout=6)
+            return
+        docx = Path(output).expanduser()
+        if docx.suffix.lower() != ".docx":
+            docx = docx.with_suffix(".docx")
+        existing = [str(p) for p in outputs_for(docx, pdf) if p.exists()]
+        if existing:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._start(docx, pdf, overwrite=True)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"{escape(' and '.join(existing))} already exist{'s' * (len(existing) == 1)}. "
+                    "Replace?",
+                    yes="Replace",
+                    no="Cancel",
+                ),
+                answered,
+            )
+            return
+        self._start(docx, pdf, overwrite=False)
+
+    def _start(self, docx: Path, pdf: bool, *, overwrite: bool) -> None:
+        pane = self.pane
+        assert isinstance(pane, ReviewStep)
+        self.generating = True
+        pane.set_busy(True)
+        pane.show_status("Generating…")
+        self._generate_worker(self.draft, docx, pdf, overwrite)
+
+    @work(thread=True, exclusive=True, group="generate")
+    def _generate_worker(self, draft: Draft, docx: Path, pdf: bool, overwrite: bool) -> None:
+        def progress(step: int, total: int, text: str) -> None:
+            self.post_message(GenerateProgress(step, total, text))
+
+        try:
+            out = generate(
+                self.library,
+                draft,
+                docx,
+                template=self.session.template,
+                pdf=pdf,
+                overwrite=overwrite,
+                progress=progress,
+            )
+        except ProblemsError as exc:
+            lines = [exc.summary, *(str(p) for p in exc.problems)]
+            self.post_message(GenerateFinished([], error="\n".join(lines)))
+        except FileExistsError as exc:
+            self.post_message(GenerateFinished([], error=f"{exc} already exists; not replaced"))
+        except OSError as exc:
+            self.post_message(GenerateFinished([], error=f"could not write: {exc}"))
+        else:
+            written = [str(out.docx.resolve())]
+            if out.pdf:
+                written.append(str(out.pdf.resolve()))
+            self.post_message(GenerateFinished(written, note=out.pdf_note))
+
+    @on(GenerateProgress)
+    def _progress(self, event: GenerateProgress) -> None:
+        pane = self.pane
+        if isinstance(pane, ReviewStep):
+            pane.show_progress(event.step, event.total)
+            pane.show_status(escape(event.text))
+
+    @on(GenerateFinished)
+    def _finished(self, event: GenerateFinished) -> None:
+        self.generating = False
+        pane = self.pane
+        if event.error:
+            self.notify(event.error.splitlines()[0], title="Not generated", severity="error")
+        else:
+            self.notify("\n".join(event.written), title="Written", timeout=8)
+        if not isinstance(pane, ReviewStep):
+            return
+        pane.set_busy(False)
+        if event.error:
+            pane.show_status(f"[b]Not generated:[/b] {escape(event.error)}", error=True)
+            return
+        text = "\n".join(f"[b]Wrote[/b] {escape(p)}" for p in event.written)
+        if event.note:
+            text += f"\n{escape(event.note)}"
+        pane.show_status(text)

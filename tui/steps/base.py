@@ -1,0 +1,125 @@
+"""What every step of the wizard has: a form built from the draft, errors and needed-answer marks."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from agreement_kit import Coverage, Draft, Library
+
+from ..answers import display, field_id, parse_path
+from ..messages import ItemAdded, ItemRemoved
+from ..widgets.fields import AnswerInput, FieldRow
+
+
+class ListButton(Button):
+    """Adds an item to, or removes one from, a list of the draft."""
+
+    def __init__(self, label: str, list_path: str, index: int | None = None, **kw: object) -> None:
+        super().__init__(label, compact=True, **kw)  # type: ignore[arg-type]
+        self.list_path = list_path
+        self.index = index
+
+
+class StepPane(VerticalScroll):
+    """One step's form. Built from the draft it is given; it never changes the draft itself."""
+
+    step_id: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    short: ClassVar[str] = ""  # for the step list
+    intro: ClassVar[str] = ""
+
+    def __init__(self, draft: Draft, library: Library, coverage: Coverage) -> None:
+        super().__init__(id=f"pane-{self.step_id}", classes="step-pane")
+        self.draft = draft
+        self.library = library
+        self.coverage = coverage
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title, classes="step-title")
+        if self.intro:
+            yield Static(self.intro, classes="step-intro")
+        yield from self.form()
+
+    def form(self) -> ComposeResult:  # pragma: no cover - every step overrides it
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.mark_needed()
+
+    # ------------------------------------------------------------ attributes down
+
+    def update_view(self, draft: Draft, coverage: Coverage) -> None:
+        """The screen replaced the draft (after an answer); refresh what depends on it."""
+        self.draft = draft
+        self.coverage = coverage
+        self.mark_needed()
+
+    def mark_needed(self) -> None:
+        missing = self.coverage.missing_answers
+        for row in self.query(FieldRow):
+            row.show_needed(any(p in missing for p in row.paths))
+
+    def pending(self) -> list[tuple[str, str]]:
+        """Text typed but not yet committed (the field still has focus), as (path, text)."""
+        return [(i.path, i.value) for i in self.query(AnswerInput) if i.commit_needed()]
+
+    def control_for(self, path: str) -> Widget | None:
+        found = self.query(f"#{field_id(path)}")
+        return found.first() if found else None
+
+    def show_error(self, path: str, message: str | None) -> None:
+        control = self.control_for(path)
+        if control is None:
+            return
+        for row in control.ancestors:
+            if isinstance(row, FieldRow):
+                row.show_error(path, message)
+                break
+
+    def accept(self, path: str, value: object) -> None:
+        """The answer at ``path`` was taken: clear its error and show it as the draft holds it."""
+        self.show_error(path, None)
+        control = self.control_for(path)
+        if isinstance(control, AnswerInput):
+            shown = display(value)
+            if control.value.strip() != shown and not control.has_focus:
+                control.value = shown
+            control.mark_committed(value)
+
+    async def focus_path(self, path: str) -> bool:
+        """Focus the control for ``path`` (or the nearest thing to it); False if there is none."""
+        control = self.control_for(path)
+        if control is None:
+            name = str(parse_path(path)[-1]) if path else ""
+            found = self.query(f"#add-{name}") if name.isidentifier() else None
+            control = found.first() if found else None
+        if control is None:
+            return False
+        control.focus()
+        row = next((a for a in control.ancestors if isinstance(a, FieldRow)), control)
+        self.call_after_refresh(row.scroll_visible, top=False)
+        return True
+
+    def focus_first(self) -> None:
+        for widget in self.query("Input, Select, Checkbox, DaysPicker, OptionList, Button"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    # ------------------------------------------------------------ messages up
+
+    @on(Button.Pressed, "ListButton")
+    def _list_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button
+        assert isinstance(button, ListButton)
+        if button.index is None:
+            self.post_message(ItemAdded(button.list_path))
+        else:
+            self.post_message(ItemRemoved(button.list_path, button.index))

@@ -1,0 +1,98 @@
+"""Step 1: the parties — the district and the law enforcement agency or agencies."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from agreement_kit import Draft
+
+from ..widgets.fields import AnswerInput, AnswerSelect, FieldRow
+from .base import ListButton, StepPane
+
+DISTRICT_KINDS = [
+    ("Common school district", "common"),
+    ("Union high school district", "union_high"),
+    ("Unified school district", "unified"),
+    ("First class city school district", "first_class_city"),
+]
+MUNICIPALITY_KINDS = [
+    ("City", "city"),
+    ("Village", "village"),
+    ("Town", "town"),
+    ("County", "county"),
+    ("Tribe or band", "tribe"),
+    ("State agency", "state_agency"),
+]
+
+
+def person_row(label: str, path: str, person: object, help: str = "") -> FieldRow:
+    return FieldRow(
+        label,
+        AnswerInput(f"{path}.name", getattr(person, "name", None), placeholder="Name"),
+        AnswerInput(f"{path}.title", getattr(person, "title", None), placeholder="Title"),
+        help=help,
+        classes="person",
+    )
+
+
+class PartiesStep(StepPane):
+    step_id = "parties"
+    title = "Parties"
+    short = "Parties"
+    intro = "The district and each police department or sheriff. Amber labels: still needed."
+
+    def form(self) -> ComposeResult:
+        draft: Draft = self.draft
+        d = draft.district
+        yield Static("School district", classes="group-title")
+        yield FieldRow(
+            "Name",
+            AnswerInput("district.name", d.name, placeholder="e.g. Riverton Area School District"),
+        )
+        yield FieldRow("Kind", AnswerSelect("district.kind", DISTRICT_KINDS, d.kind))
+        yield FieldRow(
+            "Board",
+            AnswerInput("district.board", d.board, placeholder="e.g. Board of Education"),
+        )
+        yield FieldRow("Address", AnswerInput("district.address", d.address))
+        yield person_row("Administrator", "district.administrator", d.administrator)
+        yield person_row(
+            "Signs for it", "district.signatory", d.signatory, help="e.g. the Board President"
+        )
+        yield person_row(
+            "Attests", "district.attest", d.attest, help="optional, e.g. the Board Clerk"
+        )
+        yield Static("Law enforcement agencies", classes="group-title")
+        many = len(draft.agencies) > 1
+        for i, a in enumerate(draft.agencies):
+            at = f"agencies[{i}]"
+            with Horizontal(classes="item-title"):
+                yield Static(f"Agency {i + 1}", classes="item-name")
+                if many:
+                    yield ListButton("Remove", "agencies", i, id=f"remove-agencies-{i}")
+            yield FieldRow(
+                "Agency",
+                AnswerInput(f"{at}.name", a.name, placeholder="e.g. Riverton Police Department"),
+            )
+            yield FieldRow(
+                "Legal party",
+                AnswerInput(
+                    f"{at}.municipality.name",
+                    a.municipality.name,
+                    placeholder="e.g. City of Riverton",
+                ),
+                help="the city, village, town or county",
+            )
+            yield FieldRow(
+                "Party kind",
+                AnswerSelect(f"{at}.municipality.kind", MUNICIPALITY_KINDS, a.municipality.kind),
+            )
+            yield FieldRow("Address", AnswerInput(f"{at}.address", a.address))
+            yield person_row("Chief / sheriff", f"{at}.head", a.head)
+            yield person_row("Signs for it", f"{at}.signatory", a.signatory, help="e.g. the Mayor")
+            yield person_row(
+                "Attests", f"{at}.attest", a.attest, help="optional, e.g. the City Clerk"
+            )
+        yield ListButton("+ Add another agency", "agencies", id="add-agencies")

@@ -1,0 +1,83 @@
+"""The live coverage panel: each requirement of the policy, covered or not, beside every step."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from agreement_kit import Coverage, Library
+
+MARKS = {"covered": "✓", "uncovered": "✗", "na": "–"}
+
+
+def requirement_state(applies: bool, covered_by: list[str]) -> str:
+    if not applies:
+        return "na"
+    return "covered" if covered_by else "uncovered"
+
+
+class CoveragePanel(VerticalScroll, can_focus=False):
+    """Shows a :class:`Coverage`; the screen hands it a new one whenever the draft changes."""
+
+    def __init__(self, library: Library, coverage: Coverage, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.library = library
+        self.coverage = coverage
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="coverage-title")
+        for req in self.library.requirements.values():
+            row = Static(id=f"req-{req.id}", classes="req")
+            row.tooltip = f"{req.id}: {' '.join(req.summary.split())}\n({req.source})"
+            yield row
+        yield Static(id="coverage-missing")
+
+    def on_mount(self) -> None:
+        self.show(self.coverage)
+
+    def show(self, coverage: Coverage) -> None:
+        self.coverage = coverage
+        applying = [r for r in coverage.requirements if r.applies]
+        covered = sum(1 for r in applying if r.covered_by)
+        self.query_one("#coverage-title", Static).update(
+            f"[b]Policy coverage[/b]  {covered}/{len(applying)}"
+        )
+        titles = {c.id: c.title for c in coverage.clauses}
+        for req in coverage.requirements:
+            state = requirement_state(req.applies, req.covered_by)
+            label = req.id if len(req.id) <= 2 else ""
+            text = f"{MARKS[state]} {label + ' ' if label else ''}{req.title}"
+            row = self.query_one(f"#req-{req.id}", Static)
+            row.update(text)
+            for name in MARKS:
+                row.set_class(state == name, f"-{name}")
+            by = ", ".join(titles.get(c, c) for c in req.covered_by)
+            summary = " ".join(self.library.requirements[req.id].summary.split())
+            detail = (
+                f"Covered by: {by}"
+                if by
+                else (
+                    "Does not apply under the chosen policy options"
+                    if not req.applies
+                    else "NOT COVERED"
+                )
+            )
+            row.tooltip = f"{req.id}: {summary}\n{detail}"
+        missing = len(coverage.missing_answers)
+        problems = len(coverage.problems)
+        if coverage.complete:
+            footer = "[b]Ready to generate[/b]"
+        else:
+            parts = []
+            if missing:
+                parts.append(f"{missing} answer{'s' * (missing != 1)} missing")
+            if problems:
+                parts.append(f"{problems} problem{'s' * (problems != 1)}")
+            uncovered = len(coverage.uncovered)
+            if uncovered:
+                parts.append(f"{uncovered} not covered")
+            footer = " · ".join(parts)
+        widget = self.query_one("#coverage-missing", Static)
+        widget.update(footer)
+        widget.set_class(coverage.complete, "-complete")

@@ -1,0 +1,239 @@
+"""Form controls that edit one answer each, named after its draft path.
+
+Each control posts :class:`~tui.messages.AnswerChanged` when the user gives an answer — text fields
+on leaving the field or on Enter (never per keystroke), choices and toggles at once — and the
+screen decides what it means. :class:`FieldRow` lays a label, controls, an error line and a help
+line out together, so an error always shows beside its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, Static
+
+from ..answers import display, field_id
+from ..messages import AnswerChanged
+
+_RESTRICT = {
+    "date": (r"[0-9-]*", 10, "YYYY-MM-DD"),
+    "time": (r"[0-9:.]*", 5, "HH:MM"),
+    "integer": (r"[0-9]*", 6, ""),
+    "number": (r"[0-9.,$%-]*", 16, ""),
+}
+
+
+class AnswerInput(Input):
+    """A text field for the answer at ``path``; ``kind`` restricts what can be typed."""
+
+    def __init__(
+        self,
+        path: str,
+        value: Any = None,
+        *,
+        kind: str = "text",
+        placeholder: str = "",
+        classes: str | None = None,
+    ) -> None:
+        restrict, max_length, hint = _RESTRICT.get(kind, (None, 0, ""))
+        super().__init__(
+            display(value),
+            placeholder=placeholder or hint,
+            restrict=restrict,
+            max_length=max_length,
+            id=field_id(path),
+            compact=True,
+            classes=classes,
+        )
+        self.path = path
+        self.kind = kind
+        self.committed = display(value)
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:  # steady screenshots and snapshots
+            self.cursor_blink = False
+
+    def commit_needed(self) -> bool:
+        """True when the text differs from the draft, or is marked invalid (so a fix is seen)."""
+        return self.value.strip() != self.committed.strip() or self.has_class("-invalid")
+
+    def mark_committed(self, value: Any) -> None:
+        self.committed = display(value)
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        self.cursor_position = 0  # show the start of a long answer, not its end
+        if self.commit_needed():
+            self.post_message(AnswerChanged(self.path, self.value))
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.commit_needed():
+            self.post_message(AnswerChanged(self.path, self.value))
+        self.screen.focus_next()
+
+
+class AnswerSelect(Select[str]):
+    """A drop-down choice for the answer at ``path``."""
+
+    def __init__(
+        self,
+        path: str,
+        options: Iterable[tuple[str, str]],
+        value: str | None = None,
+        *,
+        prompt: str = "Choose…",
+        allow_blank: bool = True,
+    ) -> None:
+        choices = list(options)
+        known = value in {v for _, v in choices}
+        super().__init__(
+            choices,
+            value=value if known else Select.NULL,
+            prompt=prompt,
+            allow_blank=allow_blank,
+            id=field_id(path),
+            compact=True,
+        )
+        self.path = path
+        self.committed = value if known else None
+
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else event.value
+        if value != self.committed:
+            self.committed = value
+            self.post_message(AnswerChanged(self.path, value))
+
+
+class AnswerCheckbox(Checkbox):
+    """A yes/no answer at ``path``."""
+
+    def __init__(self, path: str, label: str, value: bool) -> None:
+        super().__init__(label, bool(value), id=field_id(path), compact=True)
+        self.path = path
+
+    @on(Checkbox.Changed)
+    def _toggled(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.post_message(AnswerChanged(self.path, event.value))
+
+
+DAYS: tuple[tuple[str, str], ...] = (
+    ("mon", "Mo"),
+    ("tue", "Tu"),
+    ("wed", "We"),
+    ("thu", "Th"),
+    ("fri", "Fr"),
+    ("sat", "Sa"),
+    ("sun", "Su"),
+)
+
+
+class DaysPicker(Widget, can_focus=True):
+    """The weekdays of a placement: ←/→ move, space toggles, click toggles a day."""
+
+    BINDINGS = [
+        Binding("left", "move(-1)", "Previous day", show=False),
+        Binding("right", "move(1)", "Next day", show=False),
+        Binding("space,enter", "toggle", "Toggle day", id="toggle-day"),
+        Binding("w", "weekdays", "Mon–Fri", id="weekdays"),
+    ]
+    COMPONENT_CLASSES = {"days--on", "days--cursor"}
+    cursor = reactive(0)
+
+    def __init__(self, path: str, days: Sequence[str]) -> None:
+        super().__init__(id=field_id(path))
+        self.path = path
+        self.days = tuple(days)
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True)
+        on_style = self.get_component_rich_style("days--on")
+        cursor_style = self.get_component_rich_style("days--cursor")
+        for i, (day, label) in enumerate(DAYS):
+            style = on_style if day in self.days else ""
+            if self.has_focus and i == self.cursor:
+                style = cursor_style + on_style if day in self.days else cursor_style
+            mark = "■" if day in self.days else "□"
+            text.append(f"{mark}{label}", style=style or None)
+            text.append(" ")
+        return text
+
+    def _set(self, days: Iterable[str]) -> None:
+        wanted = set(days)
+        self.days = tuple(d for d, _ in DAYS if d in wanted)
+        self.refresh()
+        self.post_message(AnswerChanged(self.path, list(self.days)))
+
+    def action_move(self, delta: int) -> None:
+        self.cursor = (self.cursor + delta) % len(DAYS)
+
+    def action_toggle(self) -> None:
+        day = DAYS[self.cursor][0]
+        self._set(set(self.days) ^ {day})
+
+    def action_weekdays(self) -> None:
+        self._set(["mon", "tue", "wed", "thu", "fri"])
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.x // 4
+        if 0 <= index < len(DAYS):
+            self.cursor = index
+            self.action_toggle()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+class FieldRow(Vertical):
+    """A label, one or more controls, and the error and help lines that belong to them."""
+
+    def __init__(
+        self, label: str, *controls: Widget, help: str = "", classes: str | None = None
+    ) -> None:
+        super().__init__(classes=classes)
+        self.label = label
+        self.controls = controls
+        self.help = help
+        self.errors: dict[str, str] = {}
+
+    @property
+    def paths(self) -> list[str]:
+        return [c.path for c in self.controls if hasattr(c, "path")]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-line"):
+            yield Static(self.label, classes="field-label")
+            yield from self.controls
+        yield Static("", classes="field-error")
+        if self.help:
+            yield Static(self.help, classes="field-help")
+
+    def show_error(self, path: str, message: str | None) -> None:
+        """Show (or clear, with ``None``) the error for the control editing ``path``."""
+        if message is None:
+            self.errors.pop(path, None)
+        else:
+            self.errors[path] = message
+        for control in self.controls:
+            if getattr(control, "path", None) == path:
+                control.set_class(message is not None, "-invalid")
+        self.set_class(bool(self.errors), "-invalid")
+        text = "; ".join(self.errors.values())
+        self.query_one(".field-error", Static).update(f"⚠ {text}" if text else "")
+
+    def show_needed(self, needed: bool) -> None:
+        self.set_class(needed, "-needed")
