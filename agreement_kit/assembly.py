@@ -206,7 +206,7 @@ def _contacts(draft: Draft) -> list[Contact]:
     for p in draft.program.placements:
         people.append(
             Contact(
-                role="Building principal",
+                role="Building Principal",
                 name=p.principal,
                 title=f"Principal, {p.building}" if p.building else "Principal",
                 organization=district,
@@ -215,7 +215,7 @@ def _contacts(draft: Draft) -> list[Contact]:
     for a in draft.agencies:
         people.append(
             Contact(
-                role="Head of agency",
+                role="Agency Head",
                 name=a.head.name,
                 title=a.head.title,
                 organization=a.name or "",

@@ -30,6 +30,7 @@ from .yamlio import atomic_write
 
 DRAFT_MARK = "Draft \u2014 for review by counsel"
 BLANK = "_" * 24  # an unanswered name on the signature page is a line to fill in by hand
+SCHEDULE_CLAUSE = "placement-schedule"  # Exhibit A points to it when the pack has it
 COST_CLAUSES = ("cost-share-percentage", "cost-share-flat-fee", "cost-share-none")
 WISCONSIN_KINDS = {"city", "village", "town", "county", "state agency"}
 
@@ -202,11 +203,16 @@ def _parties_text(parties: list[PartyView]) -> str:
     )
 
 
-_TIES = ((re.compile(r"(§§?) "), "\\1\u00a0"), (re.compile(r"\bWis\. Stat\."), "Wis.\u00a0Stat."))
+_TIES = (
+    (re.compile(r"(§§?) "), "\\1\u00a0"),
+    (re.compile(r"\bWis\. Stat\."), "Wis.\u00a0Stat."),
+    (re.compile(r"(\d) ([ap]\.m\.)"), "\\1\u00a0\\2"),
+)
 
 
 def tie(text: str) -> str:
-    """Keep 'Wis. Stat. § 66.0301' together on one line (no-break spaces); nothing else changes."""
+    """Keep 'Wis. Stat.', '§ 66.0301' and '7:30 a.m.' on one line (no-break spaces); nothing
+    else changes."""
     for pattern, replacement in _TIES:
         text = pattern.sub(replacement, text)
     return text
@@ -253,29 +259,31 @@ def _money(value: Any) -> str:
     return f"${amount:,.2f}" if amount % 1 else f"${amount:,.0f}"
 
 
-def _cost_table(clause: AssembledClause, values: dict[str, Any]) -> ClauseTable | None:
+def _cost_table(clause: AssembledClause, values: dict[str, Any], many: bool) -> ClauseTable | None:
     """The table printed under a cost-share clause (none for 'each party bears its own costs')."""
     rows: list[TableRow] = []
+    agency = "Each Agency's" if many else "Agency's"
     if clause.id == "cost-share-percentage":
         share = values.get("cost_share_percent")
         if share is not None:
-            rows.append(
-                TableRow(label="District share of the program cost", value=f"{_number(share)}%")
-            )
+            label = "District's share of Officers' wages and benefits"
+            rows.append(TableRow(label=label, value=f"{_number(share)}%"))
             try:
                 rest = 100 - float(share)
-                rows.append(
-                    TableRow(label="Agency share of the program cost", value=f"{_number(rest)}%")
-                )
             except (TypeError, ValueError):
-                pass
+                rest = None
+            if rest is not None:
+                label = f"{agency} share (the balance)"
+                rows.append(TableRow(label=label, value=f"{_number(rest)}%"))
         weeks = values.get("cost_weeks")
         if weeks is not None:
-            rows.append(TableRow(label="Weeks of service each school year", value=_number(weeks)))
+            label = "Weeks of service in the school year that the District's share covers"
+            rows.append(TableRow(label=label, value=_number(weeks)))
     elif clause.id == "cost-share-flat-fee":
         fee = values.get("annual_fee")
         if fee is not None:
-            rows.append(TableRow(label="Annual fee paid by the District", value=_money(fee)))
+            label = "Annual fee paid by the District" + (" (all Agencies together)" if many else "")
+            rows.append(TableRow(label=label, value=_money(fee)))
     if not rows:
         return None
     return ClauseTable(
@@ -287,12 +295,13 @@ def _cost_table(clause: AssembledClause, values: dict[str, Any]) -> ClauseTable 
 
 
 def _sections(agreement: Agreement) -> list[SectionView]:
+    many = sum(1 for p in agreement.parties if p.role != "District") > 1
     views = []
     for section in agreement.sections:
         clauses = [
             ClauseView(
                 **{**c.model_dump(), "paragraphs": [tie(p) for p in c.paragraphs]},
-                table=_cost_table(c, agreement.values) if c.id in COST_CLAUSES else None,
+                table=_cost_table(c, agreement.values, many) if c.id in COST_CLAUSES else None,
             )
             for c in section.clauses
         ]
@@ -368,6 +377,15 @@ def _report(agreement: Agreement, sections: list[SectionView]) -> ReportView:
     )
 
 
+def _schedule_intro(agreement: Agreement) -> str:
+    numbers = agreement.clause_numbers()
+    where = f" (see Section {numbers[SCHEDULE_CLAUSE]})" if numbers.get(SCHEDULE_CLAUSE) else ""
+    return (
+        f"Officers assigned under the {agreement.program_title} serve the following buildings "
+        f"on the days and during the hours shown{where}."
+    )
+
+
 def _subtitle(parties: list[PartyView]) -> str:
     from .context import join_and
 
@@ -406,12 +424,12 @@ def document_context(agreement: Agreement) -> DocumentContext:
         articles=[s for s in sections if s.kind != "recitals"],
         sections=sections,
         cost=cost,
-        schedule_intro=(
-            f"Officers assigned under the {agreement.program_title} serve the following "
-            "buildings on the days and during the hours shown."
-        ),
-        schedule=[ScheduleView(**row.model_dump()) for row in agreement.schedule],
-        contacts_intro="The parties\u2019 contacts for the program are:",
+        schedule_intro=_schedule_intro(agreement),
+        schedule=[
+            ScheduleView(**{**row.model_dump(), "hours": tie(row.hours)})
+            for row in agreement.schedule
+        ],
+        contacts_intro="The parties' contacts for the program are:",
         contacts=[
             ContactView(
                 role=c.role,

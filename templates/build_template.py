@@ -28,9 +28,11 @@ TEXT_WIDTH = 9360  # 6.5 inches in twips: US Letter with 1-inch margins
 INDENT = 720  # body text of a section sits under the section title
 ACCENT = "D9D9D9"  # table heading shading
 DRAFT_RED = "C00000"
-SCHEDULE_WIDTHS = [2300, 1900, 1760, 1800, 1600]
+SCHEDULE_WIDTHS = [2200, 1700, 2000, 1760, 1700]
 CONTACT_WIDTHS = [2240, 2300, 2260, 2560]
 COST_WIDTHS = [5840, 2800]
+NO_INDENT = '<w:ind w:firstLine="0"/>'
+HEADER_WIDTHS = [TEXT_WIDTH - 3600, 3600]
 SIGNATURE_INDENT = 3600  # signature blocks sit in the right half of the page
 
 # ----------------------------------------------------------------------------- small builders
@@ -339,6 +341,13 @@ def styles_xml() -> str:
             ppr=spacing(before=480, after=0),
         ),
         pstyle(
+            "SignatureLegend",
+            "Signature Legend",
+            nxt="SignatureText",
+            ppr=spacing(after=480) + center,
+            rpr="<w:i/><w:iCs/>",
+        ),
+        pstyle(
             "SignatureSpacer",
             "Signature Spacer",
             based="SignatureText",
@@ -356,8 +365,7 @@ def styles_xml() -> str:
             "header",
             ui=99,
             qformat=False,
-            ppr='<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="7F7F7F"/></w:pBdr>'
-            f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>' + spacing(after=0),
+            ppr=spacing(after=0),
             rpr='<w:color w:val="404040"/><w:sz w:val="18"/><w:szCs w:val="18"/>',
         ),
         pstyle(
@@ -503,20 +511,20 @@ def document_xml() -> str:
         control("{%p endfor %}"),
         control("{%p endfor %}"),
         p("[Signature page follows.]", "AgreementText", ppr=center_ppr(before=240)),
+        p("Signatures", "CenteredHeading", ppr="<w:pageBreakBefore/>"),
         para(
-            run("IN WITNESS WHEREOF,", bold=True),
-            run(
-                " the parties have signed this Agreement by their authorized representatives "
-                "on the dates written below."
-            ),
-            style="AgreementText",
-            ppr="<w:pageBreakBefore/>" + spacing(after=360),
+            run("Signature page to the "),
+            run("{{ title }}"),
+            run(" "),
+            run("{{ subtitle }}"),
+            run("."),
+            style="SignatureLegend",
         ),
         signature_blocks(),
         p("Exhibit A", "ExhibitTitle"),
         p("Placement Schedule and Contacts", "ExhibitSubtitle"),
         p("A-1. Placement schedule", "ExhibitHeading"),
-        p("{{ schedule_intro }}", "AgreementText", ppr='<w:ind w:firstLine="0"/>'),
+        p("{{ schedule_intro }}", "AgreementText", ppr=NO_INDENT),
         data_table(
             ["Building", "Days", "Hours", "Building principal", "Agency"],
             [
@@ -530,7 +538,7 @@ def document_xml() -> str:
             SCHEDULE_WIDTHS,
         ),
         p("A-2. Contacts", "ExhibitHeading"),
-        p("{{ contacts_intro }}", "AgreementText", ppr='<w:ind w:firstLine="0"/>'),
+        p("{{ contacts_intro }}", "AgreementText", ppr=NO_INDENT),
         data_table(
             ["Role", "Name", "Title", "Organization"],
             [
@@ -544,15 +552,15 @@ def document_xml() -> str:
         ),
         p("Exhibit B", "ExhibitTitle"),
         p("Annual Report", "ExhibitSubtitle"),
-        p("{{ report.intro }}", "AgreementText", ppr='<w:ind w:firstLine="0"/>'),
+        p("{{ report.intro }}", "AgreementText", ppr=NO_INDENT),
         control("{%p if report.contents %}"),
-        p("{{ report.contents_intro }}", "AgreementText", ppr='<w:ind w:firstLine="0"/>'),
+        p("{{ report.contents_intro }}", "AgreementText", ppr=NO_INDENT),
         control("{%p for item in report.contents %}"),
         p("{{ item }}", "ListBullet"),
         control("{%p endfor %}"),
         control("{%p endif %}"),
         control("{%p for line in report.more %}"),
-        p("{{ line }}", "AgreementText", ppr='<w:ind w:firstLine="0"/>'),
+        p("{{ line }}", "AgreementText", ppr=spacing(before=120, after=200) + NO_INDENT),
         control("{%p endfor %}"),
     ]
     section = (
@@ -573,13 +581,24 @@ def center_ppr(before: int = 0) -> str:
 
 
 def header_xml() -> str:
-    mark = run(
-        "{{ draft_mark }}",
-        bold=True,
-        rpr=f'<w:caps/><w:color w:val="{DRAFT_RED}"/>',
+    """Short title on the left, the DRAFT mark on the right, a rule below: a borderless table, so
+    a long short title wraps in its own column instead of pushing the mark onto another line."""
+    mark = run("{{ draft_mark }}", bold=True, rpr=f'<w:caps/><w:color w:val="{DRAFT_RED}"/>')
+    widths = [HEADER_WIDTHS[0], HEADER_WIDTHS[1]]
+    cells = cell(para(run("{{ short_title }}"), style="Header"), widths[0]) + cell(
+        para(mark, style="Header", ppr='<w:jc w:val="right"/>'), widths[1]
     )
-    body = para(run("{{ short_title }}"), "<w:r><w:tab/></w:r>", mark, style="Header")
-    return f'{XML_HEAD}<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{body}</w:hdr>'
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    props = (
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblBorders>'
+        '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="7F7F7F"/></w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/>'
+        '<w:bottom w:w="60" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+    )
+    table = f"<w:tbl><w:tblPr>{props}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+    table += f"<w:tr>{cells}</w:tr></w:tbl>"
+    after = para(style="Header", ppr=spacing(after=0) + '<w:rPr><w:sz w:val="8"/></w:rPr>')
+    return f'{XML_HEAD}<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{table}{after}</w:hdr>'
 
 
 def footer_xml() -> str:

@@ -80,14 +80,20 @@ def all_text(document) -> str:
     parts = [body_text(document)]
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
+    parts.append(header_text(document))
     for section in document.sections:
-        parts += [p.text for p in section.header.paragraphs]
         parts += [p.text for p in section.footer.paragraphs]
     return "\n".join(parts)
 
 
 def header_text(document) -> str:
-    return "\n".join(p.text for s in document.sections for p in s.header.paragraphs)
+    """Header paragraphs and header table cells (the bundled header is a two-column table)."""
+    parts = []
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs]
+        for table in section.header.tables:
+            parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
 
 
 def table_with_heading(document, first_heading: str):
