@@ -199,3 +199,11 @@ def test_not_a_docx(tmp_path, capsys):
     assert main(["template", "check", str(path)]) == 2
     assert "not a Word (.docx) file" in capsys.readouterr().err
     assert main(["template", "check", str(tmp_path / "missing.docx")]) == 2
+
+
+def test_docs_describe_every_context_name():
+    from agreement_kit.render import DocumentContext
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "templates.md").read_text("utf-8")
+    for name in DocumentContext.model_fields:
+        assert f"`{name}`" in docs, f"docs/templates.md does not describe `{name}`"
