@@ -360,3 +360,21 @@ def test_gaps_example_names_the_principal_and_the_group(capsys):
 def test_paragraph_checker_catches_artifacts(text, problem):
     assert problem in paragraph_problems(text)
     assert paragraph_problems("The hours are 7:15 a.m. to 3:45 p.m., Monday through Friday.") == []
+
+
+@pytest.mark.parametrize("kind", ["town", "tribe", "state_agency"])
+def test_other_kinds_of_municipality_read_correctly(library, complete_draft, kind):
+    agency = complete_draft.agencies[0]
+    municipality = agency.municipality.model_copy(update={"name": "Example Nation", "kind": kind})
+    draft = complete_draft.model_copy(
+        update={"agencies": [agency.model_copy(update={"municipality": municipality})]}
+    )
+    agreement = assemble(library, draft)
+    assert _check_agreement(agreement, kind) == []
+    recitals = " ".join(p for c in agreement.sections[0].clauses for p in c.paragraphs)
+    expected = {
+        "town": "Example Nation, a Wisconsin town and a municipality",
+        "tribe": "Example Nation, a federally recognized American Indian tribe or band in this state",
+        "state_agency": "Example Nation, an agency of the State of Wisconsin",
+    }[kind]
+    assert expected in recitals
