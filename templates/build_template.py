@@ -18,6 +18,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from lxml import etree
+
 OUT = Path(__file__).with_name("agreement.docx")
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -38,15 +40,106 @@ SIGNATURE_INDENT = 3600  # signature blocks sit in the right half of the page
 # ----------------------------------------------------------------------------- small builders
 
 
+# Word rejects properties out of schema order ("unreadable content"): the builders sort them.
+PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+]
+RPR_ORDER = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+]
+
+
+def ordered(props: str, order: list[str]) -> str:
+    """``props`` (a run of sibling elements) sorted into the schema's order."""
+    if not props:
+        return ""
+    holder = etree.fromstring(f'<holder xmlns:w="{W_NS}">{props}</holder>')
+    children = sorted(holder, key=lambda e: order.index(etree.QName(e).localname))
+    return "".join(
+        etree.tostring(c, encoding="unicode").replace(f' xmlns:w="{W_NS}"', "") for c in children
+    )
+
+
 def run(text: str = "", *, bold: bool = False, rpr: str = "") -> str:
     """One run. Template tags are always written whole inside one run."""
-    props = ("<w:b/><w:bCs/>" if bold else "") + rpr
+    props = ordered(("<w:b/><w:bCs/>" if bold else "") + rpr, RPR_ORDER)
     props = f"<w:rPr>{props}</w:rPr>" if props else ""
     return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
 def para(*runs: str, style: str | None = None, ppr: str = "") -> str:
-    props = (f'<w:pStyle w:val="{style}"/>' if style else "") + ppr
+    props = ordered((f'<w:pStyle w:val="{style}"/>' if style else "") + ppr, PPR_ORDER)
     props = f"<w:pPr>{props}</w:pPr>" if props else ""
     return f"<w:p>{props}{''.join(runs)}</w:p>"
 
@@ -162,9 +255,9 @@ def pstyle(
     if qformat:
         out += "<w:qFormat/>"
     if ppr:
-        out += f"<w:pPr>{ppr}</w:pPr>"
+        out += f"<w:pPr>{ordered(ppr, PPR_ORDER)}</w:pPr>"
     if rpr:
-        out += f"<w:rPr>{rpr}</w:rPr>"
+        out += f"<w:rPr>{ordered(rpr, RPR_ORDER)}</w:rPr>"
     return out + "</w:style>"
 
 
