@@ -193,9 +193,9 @@ def _party_view(party: Party) -> PartyView:
 def _parties_text(parties: list[PartyView]) -> str:
     """The opening paragraph. It names the parties; the recitals define "District" and "Agency"."""
     descriptions = [p.description for p in parties]
-    if len(descriptions) <= 2:
-        listed = " and ".join(descriptions)
-    else:
+    if len(descriptions) < 2:
+        listed = "".join(descriptions)
+    else:  # semicolons: each description has commas and may end in "... School District"
         listed = "; ".join(descriptions[:-1]) + f"; and {descriptions[-1]}"
     return (
         "This Intergovernmental Agreement (this \u201cAgreement\u201d) is made under "

@@ -653,7 +653,7 @@ def document_xml() -> str:
         control("{%p endfor %}"),
         control("{%p endif %}"),
         control("{%p for line in report.more %}"),
-        p("{{ line }}", "AgreementText", ppr=spacing(before=120, after=200) + NO_INDENT),
+        p("{{ line }}", "AgreementText", ppr=spacing(before=240, after=200) + NO_INDENT),
         control("{%p endfor %}"),
     ]
     section = (

@@ -204,6 +204,7 @@ def test_parties_recitals_and_agreement_clause(riverton):
     parties = next(p.text for p in paragraphs if "by and between" in p.text)
     assert draft.district.name in parties and draft.district.board in parties
     assert draft.agencies[0].municipality.name in parties and draft.agencies[0].name in parties
+    assert parties.count("; and ") == 1  # the parties are separated unambiguously
     recitals = [p.text for p in paragraphs if p.style.name == "Recital"]
     expected = [
         p
