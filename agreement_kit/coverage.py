@@ -10,7 +10,7 @@ from .context import SOURCES, clause_context
 from .draft import Draft
 from .drafts import check_against_library
 from .library import Library
-from .templating import ClauseRenderError, render_text, resolve, strip_none
+from .templating import ClauseRenderError, probe, resolve, tracked
 
 COVERAGE_FORMAT = 1
 
@@ -199,45 +199,32 @@ def _draft_path(context_path: tuple[str, ...]) -> str:
     return out
 
 
-def missing_answers(
-    library: Library, clause_id: str, context: dict[str, Any], draft_data: dict[str, Any]
-) -> list[str]:
-    """Draft paths that clause ``clause_id`` uses and the draft leaves empty."""
-    missing: list[str] = []
-    for path in sorted(library.analyses[clause_id].paths):
-        for concrete, value in resolve(path, context):
-            if value is None or value == []:
-                for where in _draft_paths(concrete, draft_data):
-                    if where not in missing:
-                        missing.append(where)
-    return missing
+def probe_clause(
+    library: Library, clause_id: str, context: dict[str, Any], included: set[str]
+) -> tuple[list[tuple[str, ...]], str | None]:
+    """Render ``clause_id`` against the (tracked) context: the missing answers its text uses,
+    and a problem if it cannot be rendered even with them (a reference to an excluded clause,
+    a value a filter cannot format)."""
 
+    def ref(target: str) -> str:
+        if target not in included:
+            raise ClauseRenderError(
+                clause_id,
+                f"refers to clause {target}, which is not included; include {target} "
+                "or choose another alternative",
+            )
+        return "Section 0.0"
 
-def _render_problems(
-    library: Library, clause_ids: list[str], included: set[str], context: dict[str, Any]
-) -> list[str]:
-    """Render clauses whose answers are all given, to catch references to excluded clauses and
-    values a filter cannot format. Only references the text actually makes are checked."""
-    plain = strip_none(context)
-    problems: list[str] = []
-    for clause_id in clause_ids:
-
-        def ref(target: str, _clause: str = clause_id) -> str:
-            if target not in included:
-                raise ClauseRenderError(
-                    _clause,
-                    f"refers to clause {target}, which is not included; include {target} "
-                    "or choose another alternative",
-                )
-            return "Section 0.0"
-
-        for source in library.clauses[clause_id].text:
-            try:
-                render_text(clause_id, source, plain, ref)
-            except ClauseRenderError as exc:
-                problems.append(f"clause {clause_id} {exc.message}")
-                break
-    return problems
+    used: list[tuple[str, ...]] = []
+    for source in library.clauses[clause_id].text:
+        try:
+            paths = probe(source, context, ref)
+        except ClauseRenderError as exc:
+            return used, f"clause {clause_id} {exc.message}"
+        except Exception as exc:  # a value of the wrong kind for a filter, and the like
+            return used, f"clause {clause_id} cannot be rendered with these answers: {exc}"
+        used += [p for p in sorted(paths) if p not in used]
+    return used, None
 
 
 def check_coverage(library: Library, draft: Draft) -> Coverage:
@@ -250,9 +237,17 @@ def check_coverage(library: Library, draft: Draft) -> Coverage:
         problems.append("the agreement needs at least one agency")
     if not draft.program.placements:
         problems.append("the program needs at least one building placement (policy item A)")
+    tracked_context = tracked(context)
     clause_rows = []
     for clause in library.clauses.values():
         on = clause.id in included
+        missing: list[str] = []
+        if on:
+            used, problem = probe_clause(library, clause.id, tracked_context, set(included))
+            for path in used:
+                missing += [w for w in _draft_paths(path, draft_data) if w not in missing]
+            if problem and not missing:
+                problems.append(problem)
         clause_rows.append(
             ClauseStatus(
                 id=clause.id,
@@ -262,11 +257,9 @@ def check_coverage(library: Library, draft: Draft) -> Coverage:
                 group=clause.group,
                 included=on,
                 covers=list(clause.covers),
-                missing=missing_answers(library, clause.id, context, draft_data) if on else [],
+                missing=missing,
             )
         )
-    complete_ids = [row.id for row in clause_rows if row.included and not row.missing]
-    problems += _render_problems(library, complete_ids, set(included), context)
     requirements = [
         RequirementStatus(
             id=r.id,

@@ -8,11 +8,14 @@ against the context schema before any draft is seen.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import ChainableUndefined, StrictUndefined, Template, TemplateSyntaxError, nodes
+from jinja2.runtime import Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from .context import clock, join_and, long_date
@@ -21,11 +24,15 @@ Path = tuple[str, ...]
 
 
 def _money(value: Any) -> str:
+    if isinstance(value, Undefined):
+        return str(value)
     amount = float(value)
     return f"${amount:,.2f}" if amount % 1 else f"${amount:,.0f}"
 
 
 def _percent(value: Any) -> str:
+    if isinstance(value, Undefined):
+        return str(value)
     number = float(value)
     return f"{number:g}%"
 
@@ -43,6 +50,11 @@ def make_environment() -> SandboxedEnvironment:
 
 ENV = make_environment()
 FUNCTIONS = {"ref"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str) -> Template:
+    return ENV.from_string(source)
 
 
 @dataclass
@@ -209,8 +221,7 @@ def render_text(
     from jinja2 import UndefinedError
 
     try:
-        template = ENV.from_string(source)
-        text = template.render({**context, "ref": ref})
+        text = _compiled(source).render({**context, "ref": ref})
     except ClauseRenderError:
         raise
     except UndefinedError as exc:
@@ -220,3 +231,109 @@ def render_text(
     except Exception as exc:  # sandbox violations and filter errors on bad values
         raise ClauseRenderError(clause_id, f"cannot render: {exc}") from None
     return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- probing for missing answers
+
+_USED: ContextVar[set[Path] | None] = ContextVar("_USED", default=None)
+
+
+def _note(path: Path) -> None:
+    used = _USED.get()
+    if used is not None:
+        used.add(path)
+
+
+class _Dict(dict):
+    """A context mapping that knows its own path, so a missing key can be named in full."""
+
+    path: Path = ()
+
+
+class _List(list):
+    path: Path = ()
+
+    def __iter__(self):  # looping over an empty list of answers uses a missing answer
+        if not len(self):
+            _note(self.path)
+        return super().__iter__()
+
+
+def _probe_path(obj: Any, name: Any) -> Path:
+    base = getattr(obj, "path", None)
+    if isinstance(obj, _ProbeUndefined):
+        base = obj._probe
+    return (*(base or ()), str(name))
+
+
+class _ProbeUndefined(ChainableUndefined):
+    """Undefined that records the answer's path when text would print, loop over or compute
+    with it — but not when it is only tested (``{% if x %}``), which is how text makes an answer
+    optional."""
+
+    __slots__ = ("_probe",)
+
+    def __init__(self, hint: Any = None, obj: Any = None, name: Any = None, exc: Any = None):
+        super().__init__(hint, obj, name, exc)
+        self._probe = _probe_path(obj, name) if name is not None else ()
+
+    def __str__(self) -> str:
+        _note(self._probe)
+        return ""
+
+    def __iter__(self):
+        _note(self._probe)
+        return iter(())
+
+    def __len__(self) -> int:
+        _note(self._probe)
+        return 0
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        _note(self._probe)
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail_with_undefined_error
+    __truediv__ = __rtruediv__ = __mod__ = __rmod__ = __pos__ = __neg__ = _fail_with_undefined_error
+    __lt__ = __le__ = __gt__ = __ge__ = __int__ = __float__ = _fail_with_undefined_error
+    __getitem__ = ChainableUndefined.__getattr__
+
+
+def _probe_environment() -> SandboxedEnvironment:
+    env = make_environment()
+    env.undefined = _ProbeUndefined
+    return env
+
+
+PROBE_ENV = _probe_environment()
+
+
+@functools.lru_cache(maxsize=4096)
+def _probe_compiled(source: str) -> Template:
+    return PROBE_ENV.from_string(source)
+
+
+def tracked(value: Any, path: Path = ()) -> Any:
+    """The context with ``None`` answers removed and every mapping and list knowing its path."""
+    if isinstance(value, dict):
+        out = _Dict((k, tracked(v, (*path, k))) for k, v in value.items() if v is not None)
+        out.path = path
+        return out
+    if isinstance(value, list):
+        items = _List(tracked(v, (*path, str(i))) for i, v in enumerate(value))
+        items.path = path
+        return items
+    return value
+
+
+def probe(source: str, context: dict[str, Any], ref: Callable[[str], str]) -> set[Path]:
+    """Paths of the answers that ``source`` actually uses and ``context`` (from :func:`tracked`)
+    lacks. Errors other than missing answers (a bad reference, a value a filter cannot format)
+    propagate as :class:`ClauseRenderError` or the original exception."""
+    used: set[Path] = set()
+    token = _USED.set(used)
+    try:
+        _probe_compiled(source).render({**context, "ref": ref})
+    finally:
+        _USED.reset(token)
+    return used

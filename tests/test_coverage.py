@@ -142,3 +142,41 @@ def test_requirement_that_does_not_apply_under_options(tmp_path):
     )
     req = {r.id: r for r in check_coverage(library, draft).requirements}["I"]
     assert req.applies is False and req.covered
+
+
+def test_only_answers_the_text_actually_uses_are_missing(tmp_path):
+    from tests.helpers import copy_pack, edit
+
+    pack = copy_pack(tmp_path)
+    edit(
+        pack / "clauses" / "report.yaml",
+        "{{ district.board }} each year.",
+        "{% if options.report_recipient == 'board' %}{{ district.board }}{% else %}"
+        "{{ district.administrator.name }}{% endif %} each year"
+        "{% if district.attest.name %}, attested by {{ district.attest.name }}{% endif %}.",
+    )
+    library = load_library(base=pack)
+    draft = with_(load_draft(MINI_DRAFT), district__administrator__name=None, district__board=None)
+    # The board branch is taken: only the board is missing; the attest line is optional.
+    assert check_coverage(library, draft).missing_answers == {"district.board": ["report-board"]}
+    draft = with_(draft, policy_options={"report_recipient": "district_administrator"})
+    assert check_coverage(library, draft).missing_answers == {
+        "district.administrator.name": ["report-board"]
+    }
+
+
+def test_value_of_the_wrong_kind_is_a_problem_not_a_crash(tmp_path):
+    from tests.helpers import copy_pack, edit
+
+    pack = copy_pack(tmp_path)
+    edit(
+        pack / "clauses" / "main.yaml",
+        "{{ values.extra_hours }}",
+        "{{ values.extra_hours | money }}",
+    )
+    library = load_library(base=pack)
+    draft = with_(
+        load_draft(MINI_DRAFT), clauses__optional={"extra": True}, values={"extra_hours": "lots"}
+    )
+    problems = check_coverage(library, draft).problems
+    assert any("clause extra cannot be rendered" in p for p in problems), problems
