@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from . import __version__
-from .context import DISTRICT_KINDS, MUNICIPALITY_KINDS, clause_context, days_text
+from .context import DISTRICT_KINDS, MUNICIPALITY_KINDS, clause_context, days_text, join_and
 from .coverage import _option_values, check_coverage, included_clauses
 from .draft import Draft
 from .drafts import dump_draft
@@ -297,7 +297,7 @@ def assemble(
         raise ProblemsError(problems, summary="some clauses could not be rendered")
     program = context["program"]
     district_name = draft.district.name or "[District]"
-    agency_names = " and ".join(a.name or "[Agency]" for a in draft.agencies)
+    agency_names = join_and([a.name or "[Agency]" for a in draft.agencies])
     schedule = [
         ScheduleRow(
             building=p.building or "",

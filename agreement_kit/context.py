@@ -9,6 +9,7 @@ variables are checked against at load time (:func:`context_schema`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from .draft import Agency, Draft, Placement
@@ -50,6 +51,7 @@ SOURCES: dict[str, str] = {
     "district.kind_label": "district.kind",
     "agencies.*.municipality.kind_label": "agencies.*.municipality.kind",
     "agencies.*.label": "agencies.*.name",
+    "agencies.*.municipality.the_name": "agencies.*.municipality.name",
     "agency.names": "agencies.*.name",
     "agency.parties": "agencies.*.municipality.name",
     "program.placements.*.days_text": "program.placements.*.days",
@@ -69,6 +71,17 @@ def join_and(items: list[str], word: str = "and") -> str:
     if len(items) <= 2:
         return f" {word} ".join(items)
     return ", ".join(items[:-1]) + f", {word} " + items[-1]
+
+
+def with_article(name: str | None) -> str | None:
+    """'City of Riverton' -> 'the City of Riverton'; 'Dane County' and 'The X' stay as they are."""
+    if not name:
+        return name
+    if re.match(r"(?i)(the|its)\b", name):
+        return name
+    if re.match(r"(City|Village|Town|County|State) of\b", name) or "School District" in name:
+        return f"the {name}"
+    return name
 
 
 def long_date(value: dt.date | None) -> str | None:
@@ -107,6 +120,7 @@ def _agency(a: Agency, number: int) -> dict[str, Any]:
         "address": a.address,
         "municipality": {
             "name": a.municipality.name,
+            "the_name": with_article(a.municipality.name),
             "kind": a.municipality.kind,
             "kind_label": MUNICIPALITY_KINDS.get(a.municipality.kind or ""),
         },
@@ -137,7 +151,7 @@ def _placement(p: Placement, draft: Draft) -> dict[str, Any]:
 def _grammar(draft: Draft) -> dict[str, Any]:
     many = len(draft.agencies) > 1
     names = [a.name for a in draft.agencies]
-    parties = [a.municipality.name for a in draft.agencies]
+    parties = [with_article(a.municipality.name) for a in draft.agencies]
     return {
         "count": len(draft.agencies),
         "many": many,

@@ -24,6 +24,7 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict
 
 from .assembly import Agreement, AssembledClause, Party, Provenance, SignatureBlock
+from .context import with_article
 from .problems import Problem, ProblemsError
 from .resources import bundled_template
 from .yamlio import atomic_write
@@ -152,13 +153,7 @@ class DocumentContext(_View):
 # ----------------------------------------------------------------------------- building the context
 
 
-def _the(name: str) -> str:
-    """'City of Riverton' -> 'the City of Riverton'; 'Dane County' stays as it is."""
-    if re.match(r"(?i)(the|its)\b", name):
-        return name
-    if re.match(r"(City|Village|Town|County|State) of\b", name) or "School District" in name:
-        return f"the {name}"
-    return name
+_the = with_article
 
 
 def _kind_phrase(kind: str) -> str:
@@ -360,13 +355,15 @@ def _report(agreement: Agreement, sections: list[SectionView]) -> ReportView:
     contents: list[str] = []
     if options.get("report_content"):
         contents = [
-            "a summary of the activities conducted under the program throughout the previous "
-            "school year; and",
-            "recommendations for the program for the upcoming school year.",
+            "an account of what the program did during the school year just ended; and",
+            "proposals for changing or continuing the program in the school year ahead.",
         ]
     more = []
     if options.get("board_may_request_updates"):
-        more.append("The Board may request additional updates or reports.")
+        more.append(
+            "Beyond this yearly report, the Board may ask for further updates or reports on the "
+            "program at any time."
+        )
     return ReportView(
         recipient=recipient,
         section=section,

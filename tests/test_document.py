@@ -312,7 +312,7 @@ def test_exhibit_b_follows_the_policy_options(riverton, library, tmp_path, compl
     assert "Board" in exhibit_b
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert len(bullets) == 2  # previous year's activities; recommendations
-    assert "Board may request additional updates" in exhibit_b
+    assert "the Board may ask for further updates" in exhibit_b
     options = {
         "report_recipient": "district_administrator",
         "report_content": False,
@@ -324,7 +324,7 @@ def test_exhibit_b_follows_the_policy_options(riverton, library, tmp_path, compl
     assert "District Administrator" in exhibit_b
     assert complete_draft.district.administrator.name in exhibit_b
     assert not [p for p in other.paragraphs if p.style.name == "List Bullet"]
-    assert "may request" not in exhibit_b
+    assert "may ask for further updates" not in exhibit_b
 
 
 @pytest.mark.parametrize(
