@@ -54,6 +54,7 @@ def open_session(
 ) -> Session:
     """Open the draft at ``path`` or start a new one saved there.
 
+    ``pdf`` offers a PDF too: None when LibreOffice is found, or as given (tests pin it).
     Raises :class:`ProblemsError` when the draft or a pack cannot be read; the file is not touched.
     """
     path = Path(path)
@@ -73,14 +74,14 @@ def open_session(
                 [Problem(f"cannot create the draft here: {exc.strerror or exc}", file=str(path))],
                 summary=f"cannot start a draft at {path}",
             ) from None
-    available = pdf_converter() is not None
+    available = pdf_converter() is not None if pdf is None else pdf
     return Session(
         library=library,
         path=path,
         draft=draft,
         template=template,
         pdf_available=available,
-        pdf=available if pdf is None else pdf,
+        pdf=available,
     )
 
 

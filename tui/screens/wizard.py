@@ -89,6 +89,7 @@ class WizardScreen(Screen[None]):
         self.step = saved_step if saved_step in STEP_IDS else STEP_IDS[0]
         self.errors: dict[str, str] = {}
         self.output = str(session.path.with_suffix(".docx"))
+        self.pdf = session.pdf
         self.generating = False
         self.sub_title = str(session.path)
 
@@ -123,7 +124,7 @@ class WizardScreen(Screen[None]):
                 self.coverage,
                 output=self.output,
                 pdf_available=self.session.pdf_available,
-                pdf=self.session.pdf,
+                pdf=self.pdf,
             )
         return cls(self.draft, self.library, self.coverage)
 
@@ -220,6 +221,8 @@ class WizardScreen(Screen[None]):
             return False
         if step == self.step and focus:
             return await self.pane.focus_path(focus)
+        if isinstance(self.pane, ReviewStep):
+            self.output, self.pdf = self.pane.options()  # keep them for when the user is back
         self.step = step
         self.save()
         await self.show_step(step, focus)
@@ -330,7 +333,7 @@ class WizardScreen(Screen[None]):
             return
         if self._blocked():
             return
-        self.output = output
+        self.output, self.pdf = output, pdf
         coverage = self.coverage
         gaps = coverage.gaps()
         if gaps:

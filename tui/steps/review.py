@@ -78,7 +78,7 @@ class ReviewStep(StepPane):
             AnswerCheckbox("final", "No DRAFT marking", self.draft.final),
         )
         yield FieldRow("Save as", Input(self.output, id="output", compact=True))
-        pdf_label = "Also write a PDF" if self.pdf_available else "PDF (needs LibreOffice)"
+        pdf_label = "Also write a PDF" if self.pdf_available else "not available (no LibreOffice)"
         yield FieldRow(
             "PDF",
             Checkbox(pdf_label, self.pdf, id="pdf", compact=True, disabled=not self.pdf_available),
@@ -124,6 +124,10 @@ class ReviewStep(StepPane):
         problems.update("\n".join(f"⚠ {escape(p)}" for p in coverage.problems))
         problems.display = bool(coverage.problems)
         self.query_one("#forget-stale").display = bool(stale_choices(self.draft, self.library))
+
+    def focus_first(self) -> None:
+        target = "#missing" if self.coverage.missing_answers else "#generate"
+        self.query_one(target).focus()
 
     async def focus_path(self, path: str) -> bool:
         if path == "checklist":
