@@ -18,6 +18,7 @@ from .coverage import Coverage, check_coverage  # noqa: E402
 from .draft import Draft  # noqa: E402
 from .drafts import dump_draft, load_draft, new_draft, parse_draft, save_draft  # noqa: E402
 from .library import Library, load_library  # noqa: E402
+from .pdf import convert_to_pdf, find_soffice  # noqa: E402
 from .problems import Problem, ProblemsError  # noqa: E402
 from .render import render_docx  # noqa: E402
 
@@ -31,7 +32,9 @@ __all__ = [
     "__version__",
     "assemble",
     "check_coverage",
+    "convert_to_pdf",
     "dump_draft",
+    "find_soffice",
     "load_draft",
     "load_library",
     "new_draft",
