@@ -5,12 +5,19 @@ The steps report progress through a callback so the worker can post it to the sc
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from agreement_kit import Draft, Library, ProblemsError, assemble, check_coverage, render_docx
+from agreement_kit import (
+    Draft,
+    Library,
+    ProblemsError,
+    assemble,
+    convert_to_pdf,
+    find_soffice,
+    render_docx,
+)
 
 Progress = Callable[[int, int, str], None]
 
@@ -23,22 +30,8 @@ class Outputs:
 
 
 def pdf_converter() -> Callable[..., Path] | None:
-    """``convert_to_pdf`` when this agreement_kit has it and LibreOffice is installed."""
-    if not (shutil.which("soffice") or shutil.which("libreoffice")):
-        return None
-    try:
-        from agreement_kit import convert_to_pdf  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            from agreement_kit.pdf import convert_to_pdf  # type: ignore[no-redef]
-        except ImportError:
-            return None
-    return convert_to_pdf
-
-
-def refusal(library: Library, draft: Draft) -> list[str]:
-    """Why the agreement cannot be generated yet (empty when it can), uncovered requirements first."""
-    return check_coverage(library, draft).gaps()
+    """``convert_to_pdf`` when LibreOffice is installed, else None."""
+    return convert_to_pdf if find_soffice() else None
 
 
 def outputs_for(docx: Path, pdf: bool) -> list[Path]:
