@@ -260,6 +260,19 @@ async def test_toggling_and_choosing_clauses_change_coverage_and_preview(tmp_pat
     assert saved.clauses.optional["records-sharing"] is False
 
 
+async def test_a_requirement_in_the_panel_leads_to_its_clause(tmp_path):
+    path = tmp_path / "draft.yaml"
+    save_draft(complete_draft(step="parties"), path)
+    app = app_for(path)
+    async with app.run_test(size=BIG) as pilot:
+        await pilot.pause()
+        await pilot.click("#req-records", offset=(2, 0))
+        await pilot.pause()
+        assert wizard(app).step == "clauses"
+        assert wizard(app).pane.current == "records-sharing"
+        assert "Records sharing" in str(app.screen.query_one("#clause-head", Static).render())
+
+
 async def test_generation_is_refused_while_a_requirement_is_uncovered(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     draft = complete_draft(step="review")

@@ -68,3 +68,10 @@ class GenerateFinished(Message):
 @dataclass
 class ForgetStaleChoices(Message):
     """Drop choices and answers for clauses, options or values the library no longer has."""
+
+
+@dataclass
+class RequirementSelected(Message):
+    """The user picked a requirement in the coverage panel: show the clauses that cover it."""
+
+    requirement: str

@@ -55,7 +55,8 @@ class ChoosePathScreen(Screen[Session]):
     def _note(self, value: str) -> None:
         path = Path(value.strip() or self.default).expanduser()
         note = "an existing draft: it will be opened" if path.is_file() else "a new draft"
-        self.query_one("#choose-note", Static).update(f"[dim]{escape(str(path))}: {note}[/dim]")
+        where = escape(str(path.resolve()))
+        self.query_one("#choose-note", Static).update(f"[dim]{where}: {note}[/dim]")
 
     @on(Input.Submitted, "#choose-path")
     @on(Button.Pressed, "#choose-open")

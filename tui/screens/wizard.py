@@ -39,6 +39,7 @@ from ..messages import (
     GenerateRequested,
     ItemAdded,
     ItemRemoved,
+    RequirementSelected,
     StepRequested,
 )
 from ..steps import STEPS, ReviewStep, StepPane
@@ -308,6 +309,14 @@ class WizardScreen(Screen[None]):
             ConfirmScreen(f"Remove {escape(label)} and its answers?", yes="Remove", no="Keep"),
             answered,
         )
+
+    @on(RequirementSelected)
+    async def _requirement(self, event: RequirementSelected) -> None:
+        event.stop()
+        status = next(r for r in self.coverage.requirements if r.id == event.requirement)
+        clauses = status.covered_by or self.library.covering(event.requirement)
+        focus = f"clauses.optional.{clauses[0]}" if clauses else None
+        await self.go_to("clauses", focus)
 
     @on(ForgetStaleChoices)
     async def _forget_stale(self, event: ForgetStaleChoices) -> None:

@@ -67,7 +67,7 @@ class StepPane(VerticalScroll):
 
     def pending(self) -> list[tuple[str, str]]:
         """Text typed but not yet committed (the field still has focus), as (path, text)."""
-        return [(i.path, i.value) for i in self.query(AnswerInput) if i.commit_needed()]
+        return [(i.path, i.answer()) for i in self.query(AnswerInput) if i.commit_needed()]
 
     def control_for(self, path: str) -> Widget | None:
         found = self.query(f"#{field_id(path)}")

@@ -4,6 +4,8 @@ guidance note for counsel."""
 
 from __future__ import annotations
 
+import os
+
 from rich.markup import escape
 from rich.text import Text
 from textual import on
@@ -40,6 +42,21 @@ def mark(library: object, draft: Draft, clause_id: str) -> str:
     return "[x]" if on_ else "[ ]"
 
 
+def alternative_names(library: object) -> dict[str, str]:
+    """Short names that tell apart alternatives sharing a title: the part of their ids that
+    differs ('attire-uniform', 'attire-plain-clothes' -> 'uniform', 'plain clothes')."""
+    out: dict[str, str] = {}
+    for members in library.groups.values():  # type: ignore[attr-defined]
+        titles = [library.clauses[m].title for m in members]  # type: ignore[attr-defined]
+        if len(set(titles)) == len(titles):
+            continue
+        prefix = os.path.commonprefix(members)
+        prefix = prefix[: prefix.rfind("-") + 1]
+        for member in members:
+            out[member] = member.removeprefix(prefix).replace("-", " ") or member
+    return out
+
+
 class ClausesStep(StepPane):
     step_id = "clauses"
     title = "Clauses"
@@ -49,6 +66,7 @@ class ClausesStep(StepPane):
     def __init__(self, draft: Draft, library: object, coverage: Coverage) -> None:
         super().__init__(draft, library, coverage)  # type: ignore[arg-type]
         self.current: str | None = next(iter(self.ordered()), None)
+        self.variants = alternative_names(self.library)
 
     def ordered(self) -> list[str]:
         """Clause ids in agreement order (by section, then order within it)."""
@@ -63,6 +81,9 @@ class ClausesStep(StepPane):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {mark(self.library, self.draft, clause_id)} ")
         text.append(clause.title)
+        variant = self.variants.get(clause_id)
+        if variant:
+            text.append(f" · {variant}")
         if clause.covers:
             text.append(f"  {', '.join(clause.covers)}", style="dim")
         return text

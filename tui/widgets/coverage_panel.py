@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from agreement_kit import Coverage, Library
+
+from ..messages import RequirementSelected
 
 MARKS = {"covered": "✓", "uncovered": "✗", "na": "–"}
 
@@ -15,6 +18,18 @@ def requirement_state(applies: bool, covered_by: list[str]) -> str:
     if not applies:
         return "na"
     return "covered" if covered_by else "uncovered"
+
+
+class RequirementRow(Static):
+    """One requirement; a click asks to see the clauses that cover it."""
+
+    def __init__(self, requirement: str) -> None:
+        super().__init__(id=f"req-{requirement}", classes="req")
+        self.requirement = requirement
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(RequirementSelected(self.requirement))
 
 
 class CoveragePanel(VerticalScroll, can_focus=False):
@@ -28,9 +43,7 @@ class CoveragePanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static(id="coverage-title")
         for req in self.library.requirements.values():
-            row = Static(id=f"req-{req.id}", classes="req")
-            row.tooltip = f"{req.id}: {' '.join(req.summary.split())}\n({req.source})"
-            yield row
+            yield RequirementRow(req.id)
         yield Static(id="coverage-missing")
 
     def on_mount(self) -> None:
@@ -63,7 +76,7 @@ class CoveragePanel(VerticalScroll, can_focus=False):
                     else "NOT COVERED"
                 )
             )
-            row.tooltip = f"{req.id}: {summary}\n{detail}"
+            row.tooltip = f"{req.id}: {summary}\n{detail}\n(click to see the clauses)"
         missing = len(coverage.missing_answers)
         problems = len(coverage.problems)
         if coverage.complete:

@@ -61,6 +61,13 @@ class AnswerInput(Input):
         if self.app.is_headless:  # steady screenshots and snapshots
             self.cursor_blink = False
 
+    def answer(self) -> str:
+        """The text as the draft should get it (a time typed as 0730 becomes 07:30)."""
+        text = self.value.strip()
+        if self.kind == "time" and text.isdigit() and len(text) in (3, 4):
+            text = f"{text[:-2]}:{text[-2:]}"
+        return text
+
     def commit_needed(self) -> bool:
         """True when the text differs from the draft, or is marked invalid (so a fix is seen)."""
         return self.value.strip() != self.committed.strip() or self.has_class("-invalid")
@@ -72,13 +79,13 @@ class AnswerInput(Input):
     def _left(self, event: Input.Blurred) -> None:
         self.cursor_position = 0  # show the start of a long answer, not its end
         if self.commit_needed():
-            self.post_message(AnswerChanged(self.path, self.value))
+            self.post_message(AnswerChanged(self.path, self.answer()))
 
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
         event.stop()
         if self.commit_needed():
-            self.post_message(AnswerChanged(self.path, self.value))
+            self.post_message(AnswerChanged(self.path, self.answer()))
         self.screen.focus_next()
 
 
