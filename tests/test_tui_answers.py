@@ -124,3 +124,20 @@ def test_preview_of_a_left_out_clause_shows_how_it_would_read(lib):
     assert "40%" in preview.paragraphs[0]
     missing = preview_clause(lib, draft, "report-da")
     assert "[missing answer: district.administrator.name]" in missing.paragraphs[0]
+
+
+def test_the_wizard_uses_only_the_public_api():
+    import ast
+
+    import agreement_kit
+
+    tui_dir = Path(__file__).resolve().parent.parent / "tui"
+    for source in tui_dir.rglob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("agreement_kit"):
+                assert node.module == "agreement_kit", f"{source}: imports {node.module}"
+                for alias in node.names:
+                    assert alias.name in agreement_kit.__all__, f"{source}: {alias.name}"
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("agreement_kit.") for a in node.names), source

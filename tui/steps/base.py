@@ -20,8 +20,10 @@ from ..widgets.fields import AnswerInput, FieldRow
 class ListButton(Button):
     """Adds an item to, or removes one from, a list of the draft."""
 
-    def __init__(self, label: str, list_path: str, index: int | None = None, **kw: object) -> None:
-        super().__init__(label, compact=True, **kw)  # type: ignore[arg-type]
+    def __init__(
+        self, label: str, list_path: str, index: int | None = None, *, id: str | None = None
+    ) -> None:
+        super().__init__(label, compact=True, id=id)
         self.list_path = list_path
         self.index = index
 

@@ -15,15 +15,21 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from agreement_kit import Coverage, Draft
+from agreement_kit import Coverage, Draft, Library
 
 from ..messages import AnswerChanged
 from ..preview import is_included, preview_clause
 from ..widgets.fields import AnswerInput, AnswerSelect, FieldRow
 from .base import StepPane
 
-_INPUT_KINDS = {"integer": "integer", "number": "number", "money": "number", "percent": "number"}
-_INPUT_KINDS["date"] = "date"
+# How a clause input's kind is typed (see AnswerInput); text and anything else is free text.
+_INPUT_KINDS = {
+    "integer": "integer",
+    "number": "number",
+    "money": "number",
+    "percent": "number",
+    "date": "date",
+}
 
 
 class ClauseList(OptionList):
@@ -32,9 +38,10 @@ class ClauseList(OptionList):
     BINDINGS = [Binding("space", "select", "Include / choose", id="toggle-clause", show=False)]
 
 
-def mark(library: object, draft: Draft, clause_id: str) -> str:
-    clause = library.clauses[clause_id]  # type: ignore[attr-defined]
-    on_ = is_included(library, draft, clause_id)  # type: ignore[arg-type]
+def mark(library: Library, draft: Draft, clause_id: str) -> str:
+    """The list mark: [■] required, [x]/[ ] optional, (•)/( ) alternative."""
+    clause = library.clauses[clause_id]
+    on_ = is_included(library, draft, clause_id)
     if clause.group:
         return "(•)" if on_ else "( )"
     if clause.status == "required":
@@ -42,12 +49,12 @@ def mark(library: object, draft: Draft, clause_id: str) -> str:
     return "[x]" if on_ else "[ ]"
 
 
-def alternative_names(library: object) -> dict[str, str]:
+def alternative_names(library: Library) -> dict[str, str]:
     """Short names that tell apart alternatives sharing a title: the part of their ids that
     differs ('attire-uniform', 'attire-plain-clothes' -> 'uniform', 'plain clothes')."""
     out: dict[str, str] = {}
-    for members in library.groups.values():  # type: ignore[attr-defined]
-        titles = [library.clauses[m].title for m in members]  # type: ignore[attr-defined]
+    for members in library.groups.values():
+        titles = [library.clauses[m].title for m in members]
         if len(set(titles)) == len(titles):
             continue
         prefix = os.path.commonprefix(members)
@@ -63,8 +70,8 @@ class ClausesStep(StepPane):
     short = "Clauses"
     intro = r"Enter/space: include or choose · \[■] required \[x] optional (•) pick one"
 
-    def __init__(self, draft: Draft, library: object, coverage: Coverage) -> None:
-        super().__init__(draft, library, coverage)  # type: ignore[arg-type]
+    def __init__(self, draft: Draft, library: Library, coverage: Coverage) -> None:
+        super().__init__(draft, library, coverage)
         self.current: str | None = next(iter(self.ordered()), None)
         self.variants = alternative_names(self.library)
 

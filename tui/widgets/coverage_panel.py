@@ -35,8 +35,8 @@ class RequirementRow(Static):
 class CoveragePanel(VerticalScroll, can_focus=False):
     """Shows a :class:`Coverage`; the screen hands it a new one whenever the draft changes."""
 
-    def __init__(self, library: Library, coverage: Coverage, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, library: Library, coverage: Coverage, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.library = library
         self.coverage = coverage
 

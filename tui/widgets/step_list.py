@@ -33,8 +33,8 @@ class StepItem(Static):
 class StepList(Horizontal):
     """Shows the steps; the screen tells it the current step and which are complete."""
 
-    def __init__(self, steps: Sequence[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, steps: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.steps = list(steps)
 
     def compose(self) -> ComposeResult:
