@@ -402,3 +402,26 @@ async def test_every_step_fits_small_and_large_terminals(tmp_path, size):
                 region = app.screen.query_one(selector).region
                 assert region.width > 0 and region.bottom <= size[1]
             assert app.focused is not None and app.focused.region.width > 0
+
+
+async def test_a_failed_save_is_shown_and_quitting_asks_twice(tmp_path, monkeypatch):
+    path = tmp_path / "draft.yaml"
+    save_draft(complete_draft(step="parties"), path)
+    app = app_for(path)
+
+    def refuse(draft, where):
+        raise PermissionError(13, "Permission denied", str(where))
+
+    monkeypatch.setattr("tui.screens.wizard.save_draft", refuse)
+    async with app.run_test(size=BIG) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"New name", "tab")
+        await pilot.pause()
+        assert "Not saved" in str(app.screen.query_one("#save-status", Static).render())
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running  # the first ctrl+q does not lose the answer silently
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_value == 0
+    assert load_draft(path).district.name == "Riverton Area School District"

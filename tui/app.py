@@ -62,6 +62,11 @@ def open_session(
         draft = load_draft(path)
         library = load_library(_overlay_paths(overlays, path, draft.packs), base=base)
     else:
+        if not path.parent.is_dir():
+            raise ProblemsError(
+                [Problem("the folder does not exist", file=str(path.parent))],
+                summary=f"cannot start a draft at {path}",
+            )
         library = load_library(list(overlays), base=base)
         draft = new_draft(library)
         if overlays:
@@ -112,6 +117,7 @@ class WizardApp(App[int]):
         self.session = session
         self.opener = opener
         self.default_path = default_path
+        self.quit_unsaved = False
 
     def on_mount(self) -> None:
         if self.session is not None:
@@ -133,8 +139,15 @@ class WizardApp(App[int]):
 
     async def action_quit(self) -> None:
         wizard = self.wizard
-        if wizard is not None and not wizard.save_for_quit():
-            return  # the save error is shown; quitting now would lose answers
+        if wizard is not None and not wizard.save_for_quit() and not self.quit_unsaved:
+            self.quit_unsaved = True  # a second ctrl+q quits anyway
+            self.notify(
+                "The draft could not be saved (see above). Press ctrl+q again to quit without "
+                "saving the latest answers.",
+                severity="warning",
+                timeout=10,
+            )
+            return
         self.exit(0)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -193,7 +206,7 @@ def run_wizard(
         print(f"error: {exc.summary}", file=sys.stderr)
         for problem in exc.problems:
             print("  " + str(problem).replace("\n", "\n  "), file=sys.stderr)
-        if draft_path:
+        if draft_path and Path(draft_path).exists():
             print(f"  The file {draft_path} was not changed. Fix it, then reopen.", file=sys.stderr)
         return 2
     code = app.run()
