@@ -344,16 +344,20 @@ class WizardScreen(Screen[None]):
             return
         self.output, self.pdf = output, pdf
         coverage = self.coverage
-        gaps = coverage.gaps()
-        if gaps:
-            pane.show_refusal(gaps)
-            first = coverage.uncovered[0] if coverage.uncovered else None
-            reason = (
-                f"requirement {first.id} ({first.title}) is not covered by any included clause"
-                if first
-                else gaps[0]
-            )
-            self.notify(f"Cannot generate yet: {reason}", severity="error", timeout=6)
+        if not coverage.complete:
+            reasons = [
+                f"requirement {r.id} ({r.title}) is not covered by any included clause"
+                for r in coverage.uncovered
+            ]
+            reasons += coverage.problems
+            missing = len(coverage.missing_answers)
+            if missing:
+                reasons.append(
+                    f"{missing} answer{'s are' if missing != 1 else ' is'} missing "
+                    "(listed under Missing answers; Enter jumps to each)"
+                )
+            pane.show_refusal(reasons)
+            self.notify(f"Cannot generate yet: {reasons[0]}", severity="error", timeout=6)
             return
         docx = Path(output).expanduser()
         if docx.suffix.lower() != ".docx":
