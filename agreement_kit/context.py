@@ -46,7 +46,8 @@ PROGRAM_TITLES = {
     ),
 }
 
-# Derived context leaves and the draft field the user fills to provide them ('*' = each list item).
+# Derived context leaves and the draft field the user fills to provide them ('*' = each list item;
+# 'a|b' = whichever of the two is empty).
 SOURCES: dict[str, str] = {
     "district.kind_label": "district.kind",
     "agencies.*.municipality.kind_label": "agencies.*.municipality.kind",
@@ -55,7 +56,7 @@ SOURCES: dict[str, str] = {
     "agency.names": "agencies.*.name",
     "agency.parties": "agencies.*.municipality.name",
     "program.placements.*.days_text": "program.placements.*.days",
-    "program.placements.*.hours": "program.placements.*.start",
+    "program.placements.*.hours": "program.placements.*.start|program.placements.*.end",
     "program.placements.*.agency_name": "agencies.*.name",
     "program.buildings": "program.placements.*.building",
     "program.officers.*.agency_name": "agencies.*.name",

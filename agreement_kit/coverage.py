@@ -10,7 +10,7 @@ from .context import SOURCES, clause_context
 from .draft import Draft
 from .drafts import check_against_library
 from .library import Library
-from .templating import ClauseRenderError, probe, resolve, tracked
+from .templating import ClauseRenderError, probe, tracked
 
 COVERAGE_FORMAT = 1
 
@@ -161,16 +161,34 @@ def _option_values(library: Library, draft: Draft) -> dict[str, Any]:
 
 def _draft_paths(context_path: tuple[str, ...], draft_data: dict[str, Any]) -> list[str]:
     """Where the user answers a missing context value: concrete draft paths that are still empty."""
-    path = _draft_path(context_path)
-    if "[*]" not in path:
-        return [path]
-    parts = tuple(p for p in path.replace("[*]", ".*").split("."))
-    empty = [
-        concrete
-        for concrete, value in resolve(parts, draft_data)
-        if value is None or value == "" or value == []
-    ]
-    return [_dotted(c) for c in empty] or [path]
+    found: list[str] = []
+    choices = _draft_path(context_path).split("|")
+    for path in choices:
+        parts = tuple(path.replace("[", ".").replace("]", "").split("."))
+        found += [
+            _dotted(concrete)
+            for concrete, value in _lookup(parts, draft_data)
+            if value is None or value == "" or value == []
+        ]
+    return found or choices[:1]
+
+
+def _lookup(
+    parts: tuple[str, ...], data: Any, done: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], Any]]:
+    """Values at a draft path; '*' expands every list item, digits index a list."""
+    if not parts:
+        return [(done, data)]
+    head, tail = parts[0], parts[1:]
+    if isinstance(data, list):
+        if head == "*":
+            return [r for i, item in enumerate(data) for r in _lookup(tail, item, (*done, str(i)))]
+        if head.isdigit() and int(head) < len(data):
+            return _lookup(tail, data[int(head)], (*done, head))
+        return [((*done, head), None)]
+    if isinstance(data, dict):
+        return _lookup(tail, data.get(head), (*done, head))
+    return [((*done, head), None)]
 
 
 def _dotted(parts: tuple[str, ...]) -> str:
@@ -190,13 +208,17 @@ def _draft_path(context_path: tuple[str, ...]) -> str:
             source = "policy_options." + ".".join(context_path[1:])
         else:
             source = generic
-    out = ""
-    for part in source.split("."):
-        if part == "*":
-            out += f"[{indexes.pop(0)}]" if indexes else "[*]"
-        else:
-            out += f".{part}" if out else part
-    return out
+    paths = []
+    for choice in source.split("|"):
+        left = list(indexes)
+        out = ""
+        for part in choice.split("."):
+            if part == "*":
+                out += f"[{left.pop(0)}]" if left else "[*]"
+            else:
+                out += f".{part}" if out else part
+        paths.append(out)
+    return "|".join(paths)
 
 
 def probe_clause(

@@ -19,6 +19,7 @@ DistrictKind = Literal["common", "union_high", "unified", "first_class_city"]
 MunicipalityKind = Literal["city", "village", "town", "county", "tribe", "state_agency"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -31,6 +32,12 @@ class Part(BaseModel):
         """Trim text; an empty answer is the same as no answer."""
         if isinstance(value, str):
             value = value.strip()
+            bad = _CONTROL.search(value)
+            if bad:
+                raise ValueError(
+                    f"contains the control character U+{ord(bad.group()):04X}, which a Word "
+                    "document cannot hold; delete it (it often comes from copy and paste)"
+                )
             return value or None
         return value
 
@@ -165,7 +172,7 @@ class Draft(Part):
             for i, item in enumerate(items):
                 if item.agency >= max(count, 1):
                     raise ValueError(
-                        f"program.{where}[{i}].agency is {item.agency}, but there "
+                        f"program.{where}[{i}].agency: agency {item.agency} does not exist; there "
                         f"{'is' if count == 1 else 'are'} only {count} agenc"
                         f"{'y' if count == 1 else 'ies'} (numbered from 0)"
                     )

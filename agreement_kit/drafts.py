@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 from .draft import Draft
 from .library import Library
 from .problems import Problem, ProblemsError
+from .values import option_problem, value_problem
 from .yamlio import Located, atomic_write, parse_yaml, pydantic_problems, read_yaml
 
 
@@ -65,11 +67,8 @@ def check_against_library(draft: Draft, library: Library, file: str | None = Non
                     f"options of this policy: {', '.join(library.options)}",
                 )
             )
-        elif option.kind == "bool" and not isinstance(value, bool):
-            out.append(problem(("policy_options", key), "answer true or false"))
-        elif option.kind == "choice" and value not in {c.value for c in option.choices}:
-            allowed = ", ".join(c.value for c in option.choices)
-            out.append(problem(("policy_options", key), f"'{value}' is not one of: {allowed}"))
+        elif message := option_problem(option, value):
+            out.append(problem(("policy_options", key), message))
     for key in draft.clauses.optional:
         clause = library.clauses.get(key)
         if clause is None:
@@ -97,9 +96,18 @@ def check_against_library(draft: Draft, library: Library, file: str | None = Non
                 )
             )
     inputs = library.clause_inputs()
-    for key in draft.values:
+    for key, value in draft.values.items():
         if key not in inputs:
-            out.append(problem(("values", key), f"no clause asks for a value named '{key}'"))
+            close = difflib.get_close_matches(key, list(inputs), n=1)
+            out.append(
+                problem(
+                    ("values", key),
+                    f"no clause asks for a value named '{key}'",
+                    f"did you mean '{close[0]}'?" if close else None,
+                )
+            )
+        elif message := value_problem(inputs[key], value):
+            out.append(problem(("values", key), f"{inputs[key].label}: {message}"))
     return out
 
 

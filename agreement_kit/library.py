@@ -15,6 +15,7 @@ from .pack import Clause, PackManifest, Policy, PolicyOption, Requirement, Secti
 from .problems import Problem, ProblemsError
 from .resources import bundled_pack_dir
 from .templating import Analysis, analyse, check_path
+from .values import option_problem, value_problem
 from .yamlio import Located, pydantic_problems, read_yaml
 
 
@@ -28,6 +29,7 @@ class Library:
     sections: list[Section]
     clauses: dict[str, Clause]
     sources: dict[str, str] = field(default_factory=dict)  # clause id -> file it came from
+    requirement_files: dict[str, str] = field(default_factory=dict)  # req / "option:id" -> file
     analyses: dict[str, Analysis] = field(default_factory=dict)
 
     @property
@@ -96,11 +98,15 @@ def _read_pack(pack_dir: Path, problems: list[Problem]) -> _PackFiles:
             )
         )
         return files
-    files.manifest, _ = _load_model(pack_dir / "pack.yaml", PackManifest, problems)
-    policy_path = pack_dir / "policy.yaml"
+    root = pack_dir.resolve()
+    manifest_path, policy_path = pack_dir / "pack.yaml", pack_dir / "policy.yaml"
+    for path in (manifest_path, policy_path):
+        if path.exists() and root not in path.resolve().parents:
+            problems.append(Problem("this file points outside its pack; not read", file=str(path)))
+            return files
+    files.manifest, _ = _load_model(manifest_path, PackManifest, problems)
     if policy_path.exists():
         files.policy, _ = _load_model(policy_path, Policy, problems)
-    root = pack_dir.resolve()
     clause_dir = pack_dir / "clauses"
     for path in sorted(clause_dir.glob("*.yaml")) if clause_dir.is_dir() else []:
         if root not in path.resolve().parents:
@@ -175,6 +181,8 @@ def _merge(packs: list[_PackFiles]) -> tuple[Library | None, list[Problem]]:
         return None, problems
     requirements = {r.id: r for r in base.policy.requirements}
     options = {o.id: o for o in base.policy.options}
+    req_files = {r.id: str(base.dir / "policy.yaml") for r in base.policy.requirements}
+    req_files |= {f"option:{o.id}": str(base.dir / "policy.yaml") for o in base.policy.options}
     sections = list(manifests[0].sections)
     clauses: dict[str, Clause] = {}
     sources: dict[str, str] = {}
@@ -194,6 +202,18 @@ def _merge(packs: list[_PackFiles]) -> tuple[Library | None, list[Problem]]:
         if index and pack.policy:
             requirements.update({r.id: r for r in pack.policy.requirements})
             options.update({o.id: o for o in pack.policy.options})
+            policy_file = str(pack.dir / "policy.yaml")
+            req_files |= {r.id: policy_file for r in pack.policy.requirements}
+            req_files |= {f"option:{o.id}": policy_file for o in pack.policy.options}
+        if index and pack.manifest.id in [m.id for m in manifests[:index]]:
+            problems.append(
+                Problem(
+                    f"pack id '{pack.manifest.id}' is already loaded",
+                    file=manifest_file,
+                    field="id",
+                    hint="is the same pack given twice? each pack needs its own id",
+                )
+            )
         if index:
             by_id = {s.id: i for i, s in enumerate(sections)}
             for section in pack.manifest.sections:
@@ -247,6 +267,7 @@ def _merge(packs: list[_PackFiles]) -> tuple[Library | None, list[Problem]]:
         sections=sections,
         clauses=clauses,
         sources=sources,
+        requirement_files=req_files,
     )
     library._located = located  # type: ignore[attr-defined]
     return library, problems
@@ -322,6 +343,11 @@ def _validate(library: Library, packs: list[_PackFiles], structure: bool = True)
                     )
                 )
                 continue
+            except Exception as exc:  # e.g. arithmetic on constants that cannot be compiled
+                problems.append(
+                    at(clause.id, ("text", i), f"paragraph {i + 1} cannot be compiled: {exc}")
+                )
+                continue
             analysis.paths |= found.paths
             analysis.refs |= found.refs
             for message in found.problems:
@@ -351,15 +377,29 @@ def _validate(library: Library, packs: list[_PackFiles], structure: bool = True)
                     )
         library.analyses[clause.id] = analysis
 
+        for i, item in enumerate(clause.inputs):
+            message = value_problem(item, item.default)
+            if message:
+                problems.append(at(clause.id, ("inputs", i, "default"), f"default: {message}"))
     if not structure:
         return problems
+    for option in library.options.values():
+        message = option_problem(option, option.default)
+        if message:
+            problems.append(
+                Problem(
+                    f"option '{option.id}' default: {message}",
+                    file=library.requirement_files.get(f"option:{option.id}"),
+                    field=f"options.{option.id}.default",
+                )
+            )
     for req in library.requirements.values():
         for key in req.applies_if:
             if key not in library.options:
                 problems.append(
                     Problem(
                         f"requirement '{req.id}' applies_if names unknown option '{key}'",
-                        file=str(packs[0].dir / "policy.yaml"),
+                        file=library.requirement_files.get(req.id),
                         field=f"requirements.{req.id}.applies_if",
                     )
                 )
@@ -370,8 +410,10 @@ def _validate(library: Library, packs: list[_PackFiles], structure: bool = True)
                 at(
                     first.id,
                     ("group",),
-                    f"alternative group '{group}' has only one clause",
-                    "an alternative group needs two or more clauses to choose between",
+                    f"alternative group '{group}' has only one clause"
+                    + (" after the overlay packs are applied" if len(library.packs) > 1 else ""),
+                    "an alternative group needs two or more clauses to choose between; an overlay "
+                    "that drops or replaces a group member must keep the group complete",
                 )
             )
         for other in members[1:]:
@@ -403,7 +445,7 @@ def _validate(library: Library, packs: list[_PackFiles], structure: bool = True)
                 Problem(
                     f"requirement '{req.id}' ({req.title}) is covered by no clause",
                     field=f"requirements.{req.id}",
-                    file=str(packs[-1].dir / "policy.yaml"),
+                    file=library.requirement_files.get(req.id),
                     hint="add a clause with covers: [" + req.id + "]",
                 )
             )

@@ -16,7 +16,8 @@ from typing import Any
 
 from jinja2 import ChainableUndefined, StrictUndefined, Template, TemplateSyntaxError, nodes
 from jinja2.runtime import Undefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.utils import missing as _missing
 
 from .context import clock, join_and, long_date
 
@@ -37,10 +38,34 @@ def _percent(value: Any) -> str:
     return f"{number:g}%"
 
 
+MAX_OUTPUT = 100_000  # characters: no clause paragraph needs more
+
+
+class ClauseSandbox(SandboxedEnvironment):
+    """The sandbox for clause text, with arithmetic bounded so text cannot exhaust memory."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "//", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise SecurityError("exponent too large in clause text")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                sized = isinstance(seq, (str, list, tuple)) and isinstance(n, int)
+                if sized and len(seq) * n > MAX_OUTPUT:
+                    raise SecurityError("repetition too large in clause text")
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, (str, list, tuple)) and len(result) > MAX_OUTPUT:
+            raise SecurityError("value too large in clause text")
+        return result
+
+
 def make_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = ClauseSandbox(
         undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
     )
+    env.optimized = False  # no constant folding at compile time (it would bypass the bounds)
+    env.filters.pop("attr", None)  # attribute access goes through checked dotted names only
     env.filters.update(
         join_and=join_and, money=_money, percent=_percent, longdate=long_date, clock=clock
     )
@@ -147,6 +172,21 @@ def analyse(source: str) -> Analysis:
         for child in node.iter_child_nodes():
             visit(child, scope)
 
+    for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        result.problems.append(
+            f"'{type(node).__name__.lower()}' is not allowed in clause text "
+            "(clause text cannot load other templates or files)"
+        )
+    if any(True for _ in ast.find_all((nodes.Macro, nodes.CallBlock))):
+        result.problems.append("macros are not allowed in clause text")
+    for node in ast.find_all(nodes.Const):
+        if isinstance(node.value, str) and node.value.startswith("_"):
+            result.problems.append(f"'{node.value}' is not allowed in clause text")
+        elif isinstance(node.value, (int, float)) and abs(node.value) > 10**9:
+            result.problems.append(f"the number {node.value} is too large for clause text")
+    for node in ast.find_all(nodes.Pow):
+        if not (isinstance(node.right, nodes.Const) and abs(node.right.value) <= 64):
+            result.problems.append("'**' needs a small constant exponent in clause text")
     visit(ast, {})
     return result
 
@@ -240,7 +280,7 @@ _USED: ContextVar[set[Path] | None] = ContextVar("_USED", default=None)
 
 def _note(path: Path) -> None:
     used = _USED.get()
-    if used is not None:
+    if used is not None and path:
         used.add(path)
 
 
@@ -260,16 +300,24 @@ class _List(list):
 
 
 def _probe_path(obj: Any, name: Any) -> Path:
-    base = getattr(obj, "path", None)
+    if isinstance(name, _ProbeUndefined):  # a missing answer used as an index: it is needed
+        _note(name._probe)
+        return ()
+    if isinstance(name, Undefined):
+        return ()
     if isinstance(obj, _ProbeUndefined):
-        base = obj._probe
-    return (*(base or ()), str(name))
+        return (*obj._probe, str(name)) if obj._probe else ()
+    if isinstance(obj, (_Dict, _List)):
+        return (*obj.path, str(name))
+    if obj is None or obj is _missing:
+        return (str(name),)
+    return ()  # an item of a literal list or of a plain value: not an answer of the draft
 
 
 class _ProbeUndefined(ChainableUndefined):
-    """Undefined that records the answer's path when text would print, loop over or compute
-    with it — but not when it is only tested (``{% if x %}``), which is how text makes an answer
-    optional."""
+    """Undefined that records the answer's path when text prints it, loops over it, computes with
+    it or compares it (``x == 'automatic'``) — but not when it is only tested for truth
+    (``{% if x %}``), which is how text makes an answer optional."""
 
     __slots__ = ("_probe",)
 
@@ -280,6 +328,16 @@ class _ProbeUndefined(ChainableUndefined):
     def __str__(self) -> str:
         _note(self._probe)
         return ""
+
+    def __eq__(self, other: Any) -> bool:  # choosing a branch by an answer needs the answer
+        _note(self._probe)
+        return isinstance(other, Undefined)
+
+    def __ne__(self, other: Any) -> bool:
+        _note(self._probe)
+        return not isinstance(other, Undefined)
+
+    __hash__ = ChainableUndefined.__hash__
 
     def __iter__(self):
         _note(self._probe)

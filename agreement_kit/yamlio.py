@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,7 +26,13 @@ _Loader.yaml_implicit_resolvers = {
     first: [
         (tag, regexp)
         for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        if tag
+        not in (
+            "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:int",
+            "tag:yaml.org,2002:float",
+            "tag:yaml.org,2002:timestamp",  # dates stay text; the models parse and check them
+        )
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -105,10 +113,15 @@ def _walk(
             _walk(item, (*loc, i), marks, dupes, seen_nodes)
 
 
+def _code(character: str | int) -> int:
+    return ord(character) if isinstance(character, str) else int(character)
+
+
 def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
     """Parse ``text`` safely. Returns the located data, or None and the problems found."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return Located(None, {}, file), []
@@ -147,10 +160,22 @@ def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
                 hint=hint,
             )
         ]
-    except yaml.YAMLError as exc:  # pragma: no cover - defensive: unmarked errors
+    except yaml.reader.ReaderError as exc:
+        return None, [
+            Problem(
+                f"not a text file: character U+{_code(exc.character):04X} at position "
+                f"{exc.position} is not allowed",
+                file=file,
+                hint="drafts and packs are UTF-8 text; is this the right file?",
+            )
+        ]
+    except yaml.YAMLError as exc:  # unmarked errors
         return None, [Problem(f"YAML error: {exc}", file=file)]
+    except RecursionError:
+        return None, [Problem("the YAML is nested too deeply to be a draft or a pack", file=file)]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     located = Located(data, marks, file)
     problems = [located.problem(loc, f"key '{key}' appears twice") for loc, key in dupes]
     return located, problems
@@ -161,6 +186,9 @@ MAX_YAML_BYTES = 2_000_000
 
 def read_yaml(path: Path) -> tuple[Located | None, list[Problem]]:
     try:
+        if path.exists() and not path.is_file():
+            kind = "a folder" if path.is_dir() else "not a regular file"
+            return None, [Problem(f"this is {kind}, not a YAML file", file=str(path))]
         if path.stat().st_size > MAX_YAML_BYTES:
             return None, [
                 Problem("file is larger than 2 MB; is it the right file?", file=str(path))
@@ -175,6 +203,16 @@ def read_yaml(path: Path) -> tuple[Located | None, list[Problem]]:
     return parse_yaml(text, str(path))
 
 
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's permissions; give a new file the usual ones (0666 less umask)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write(path: Path, data: bytes | str, *, overwrite: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
@@ -183,14 +221,25 @@ def atomic_write(path: Path, data: bytes | str, *, overwrite: bool = True) -> No
     path = Path(path)
     if not overwrite and path.exists():
         raise FileExistsError(str(path))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    for parent in (path.parent, *path.parent.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, f"{parent} is a file", str(path))
+            break
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -212,13 +261,18 @@ def pydantic_problems(exc: Any, located: Located, *, prefix: Loc = (), **kw: Any
         else:
             message = err["msg"].removeprefix("Value error, ")
             # Cross-field checks say which field they blame as "field: message".
-            blamed = re.match(r"^([a-z_]+): ", message)
+            blamed = re.match(r"^([a-z_][a-z_0-9.\[\]]*): ", message)
             if blamed:
-                loc = (*loc, blamed.group(1))
+                for part in re.findall(r"[a-z_0-9]+|\[\d+\]", blamed.group(1)):
+                    loc = (*loc, int(part[1:-1]) if part.startswith("[") else part)
                 message = message[blamed.end() :]
             got = err.get("input")
             if got is not None and not isinstance(got, (dict, list)):
                 message += f" (got {got!r})"
             hint = None
+            if kind == "string_type" and isinstance(got, (int, float)):
+                hint = 'put the value in quotes, e.g. "07:30" or "1.0"'
+            elif kind.startswith("date"):
+                hint = "write dates as YYYY-MM-DD, e.g. 2027-07-01"
         out.append(located.problem(loc, message, hint=hint, **kw))
     return out
