@@ -7,7 +7,9 @@ Exit codes: 0 success / complete, 1 incomplete (coverage gaps, missing answers, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,7 +35,9 @@ def _err(text: str) -> None:
 
 
 def _overlays(args: argparse.Namespace) -> list[str]:
-    return list(getattr(args, "library", None) or [])
+    """Overlay packs given before the command, then after it, in order."""
+    before = getattr(args, "library_before", None) or []
+    return [*before, *(getattr(args, "library", None) or [])]
 
 
 def _library(args: argparse.Namespace) -> Any:
@@ -54,12 +58,24 @@ def _draft(path: str) -> Any:
 
 
 def _library_for(args: argparse.Namespace, draft: Any, draft_path: str) -> Any:
-    """The library with the overlays named on the command line, then those the draft names."""
+    """The library with the overlays the draft names, then those on the command line."""
     from .drafts import check_against_library
     from .library import load_library
 
     base = Path(draft_path).parent
-    overlays = [*_overlays(args), *(str(base / p) for p in draft.packs)]
+    located = getattr(draft, "_located", None)
+    missing = [(i, p) for i, p in enumerate(draft.packs) if not (base / p / "pack.yaml").is_file()]
+    if missing:
+        problems = [
+            located.problem(("packs", i), f"no clause pack at '{p}' (looked in {base / p})")
+            if located
+            else Problem(f"no clause pack at '{p}'", file=draft_path, field=f"packs[{i}]")
+            for i, p in missing
+        ]
+        raise ProblemsError(problems, summary=f"the draft {draft_path} names a missing pack")
+    drafted = [str(base / p) for p in draft.packs]
+    seen = {Path(d).resolve() for d in drafted}
+    overlays = [*drafted, *(p for p in _overlays(args) if Path(p).resolve() not in seen)]
     library = load_library(overlays)
     problems = check_against_library(draft, library)
     if problems:  # a clause id, option or value the library does not know: a typo, not a gap
@@ -110,7 +126,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         raise UserError(f"{path} already exists", INCOMPLETE, "use --force to replace it")
     library = _library(args)
-    atomic_write(path, _starter_text(new_draft(library)))
+    draft = new_draft(library)
+    if _overlays(args):  # so that 'check' and the wizard load the same packs later
+        folder = path.resolve().parent
+        packs = [os.path.relpath(Path(p).resolve(), folder) for p in _overlays(args)]
+        draft = draft.model_copy(update={"packs": packs})
+    atomic_write(path, _starter_text(draft))
     print(f"Wrote {path}. Fill in the answers, then run: agreement-kit check {path}")
     return OK
 
@@ -170,6 +191,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         text = checklist_markdown(library, draft, coverage)
     if args.output:
         out = Path(args.output)
+        _not_the_input(out, args.draft)
         if out.exists() and not args.force:
             raise UserError(f"{out} already exists; not replaced", INCOMPLETE, "use --force")
         atomic_write(out, text)
@@ -182,6 +204,11 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- build
 
 
+def _not_the_input(out: Path, draft: str) -> None:
+    if out.exists() and out.resolve() == Path(draft).resolve():
+        raise UserError(f"{out} is the draft itself; choose another output file")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .assembly import assemble
     from .coverage import check_coverage
@@ -189,11 +216,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     draft = _draft(args.draft)
     library = _library_for(args, draft, args.draft)
-    out = Path(args.output or Path(args.draft).with_suffix(".docx").name)
-    if out.exists() and not args.force:
+    out = Path(args.output) if args.output else Path(args.draft).with_suffix(".docx")
+    if out.suffix.lower() != ".docx":
         raise UserError(
-            f"{out} already exists; not replaced", INCOMPLETE, "use --force to replace it"
+            f"{out}: the output must be a .docx file", hint="use --pdf to get a PDF beside it"
         )
+    _not_the_input(out, args.draft)
+    targets = [out, out.with_suffix(".pdf")] if getattr(args, "pdf", False) else [out]
+    for target in targets:
+        if target.exists() and not args.force:
+            raise UserError(
+                f"{target} already exists; not replaced", INCOMPLETE, "use --force to replace it"
+            )
     coverage = check_coverage(library, draft)
     if not coverage.complete:
         _err(f"Cannot build {out}: the agreement is not complete yet.")
@@ -279,6 +313,10 @@ def cmd_library_list(args: argparse.Namespace) -> int:
         print(json.dumps(library_json(library), indent=2, ensure_ascii=False))
         return OK
     print(f"{library.pack.title} {library.pack.version}")
+    print("\nRequirements")
+    for req in library.requirements.values():
+        covering = ", ".join(library.covering(req.id)) or "NO CLAUSE"
+        print(f"  {req.id:<20} {req.title} ({req.source}) <- {covering}")
     for section in library.sections:
         members = [c for c in library.clauses.values() if c.section == section.id]
         if not members:
@@ -288,6 +326,8 @@ def cmd_library_list(args: argparse.Namespace) -> int:
             status = c.status + (f", group {c.group}" if c.group else "")
             covers = f" covers {', '.join(c.covers)}" if c.covers else ""
             print(f"  {c.id:<34} {status}{covers}")
+            if c.citations:
+                print(f"  {'':<34} cites {'; '.join(c.citations)}")
     return OK
 
 
@@ -297,6 +337,10 @@ def cmd_library_docs(args: argparse.Namespace) -> int:
 
     text = library_markdown(_library(args))
     if args.output:
+        if Path(args.output).exists() and not args.force:
+            raise UserError(
+                f"{args.output} already exists; not replaced", INCOMPLETE, "use --force"
+            )
         atomic_write(Path(args.output), text)
         print(f"Wrote {args.output}")
     else:
@@ -336,15 +380,21 @@ def _extra_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    def library_option(parser: argparse.ArgumentParser, dest: str) -> None:
+        parser.add_argument(
+            "--library",
+            "-L",
+            action="append",
+            dest=dest,
+            metavar="PACK_DIR",
+            default=argparse.SUPPRESS,
+            help="a clause pack folder to layer over the bundled one (repeatable, in order)",
+        )
+
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--library",
-        "-L",
-        action="append",
-        metavar="PACK_DIR",
-        default=argparse.SUPPRESS,  # so that a value given before the command survives
-        help="a clause pack folder to layer over the bundled one (repeatable, in order)",
-    )
+    library_option(common, "library")
+    top = argparse.ArgumentParser(add_help=False)
+    library_option(top, "library_before")  # given before the command: applied first
     parser = argparse.ArgumentParser(
         prog="agreement-kit",
         description=(
@@ -352,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
             "agreement (Wis. Stat. § 66.0301, board policy 8407): check policy coverage and build "
             "the Word document. With no command, opens the wizard."
         ),
-        parents=[common],
+        parents=[top],
         epilog="Output is a draft for review by the district's counsel, not legal advice.",
     )
     parser.add_argument("--version", action="version", version=f"agreement-kit {__version__}")
@@ -408,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
         "docs", parents=[common], help="write the clause reference (docs/clause-library.md)"
     )
     p.add_argument("-o", "--output", metavar="FILE.md", help="write to a file instead of stdout")
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
     p.set_defaults(func=cmd_library_docs)
 
     p = sub.add_parser("wizard", parents=[common], help="open the drafting wizard")
@@ -435,6 +486,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except ProblemsError as exc:
+        if getattr(args, "json", False):
+            payload = {
+                "format": 1,
+                "valid": False,
+                "error": exc.summary,
+                "problems": [p.as_dict() for p in exc.problems],
+            }
+            print(json.dumps(payload, indent=2, ensure_ascii=False))
         _report(exc.problems, exc.summary)
         incomplete = exc.summary.startswith("the agreement is not complete")
         return INCOMPLETE if incomplete else INVALID
@@ -449,6 +508,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INCOMPLETE
     except PermissionError as exc:
         _err(f"error: permission denied: {exc.filename}")
+        return INVALID
+    except BrokenPipeError:  # e.g. piped into 'head': stop quietly
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _err(f"error: {where}{exc.strerror or exc}")
         return INVALID
     except KeyboardInterrupt:
         _err("interrupted")

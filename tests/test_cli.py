@@ -207,3 +207,101 @@ def test_unknown_clause_id_in_draft_is_invalid_input(capsys, tmp_path):
     assert code == 2
     assert "no clause asks for a value named 'cost_shar_percent'" in err
     assert f"{bad}:" in err
+
+
+def test_library_before_and_after_the_command_both_apply(capsys, tmp_path):
+    packs = []
+    for name in ("one", "two"):
+        pack = tmp_path / name
+        pack.mkdir()
+        (pack / "pack.yaml").write_text(
+            f"id: {name}\ntitle: {name}\nversion: '1'\n", encoding="utf-8"
+        )
+        packs.append(str(pack))
+    code, out, _ = run(capsys, "--library", packs[0], "library", "validate", "--library", packs[1])
+    assert code == 0 and "wi-psl-sro 1.0.0 + one 1 + two 1" in out
+
+
+def test_new_with_library_records_the_pack_in_the_draft(capsys, tmp_path):
+    pack = tmp_path / "ours"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("id: ours\ntitle: Ours\nversion: '1'\n", encoding="utf-8")
+    draft = tmp_path / "drafts" / "d.yaml"
+    code, _, _ = run(capsys, "new", str(draft), "--library", str(pack))
+    assert code == 0
+    from agreement_kit import load_draft
+
+    assert load_draft(draft).packs == ["../ours"]
+    code, out, _ = run(capsys, "check", str(draft))
+    assert code == 1 and "district.name" in out  # loads the pack again, reports gaps
+
+
+def test_draft_naming_a_missing_pack(capsys, tmp_path):
+    draft = tmp_path / "d.yaml"
+    draft.write_text("packs: [nope]\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", str(draft))
+    assert code == 2 and f"{draft}:1:" in err and "no clause pack at 'nope'" in err
+
+
+def test_outputs_that_would_lose_work_are_refused(capsys, tmp_path):
+    draft = tmp_path / "d.yaml"
+    draft.write_bytes((EXAMPLES / "riverton.yaml").read_bytes())
+    code, _, err = run(capsys, "build", str(draft), "-o", str(draft), "--force")
+    assert code == 2 and "the output must be a .docx" in err
+    code, _, err = run(capsys, "checklist", str(draft), "-o", str(draft), "--force")
+    assert code == 2 and "is the draft itself" in err
+    assert draft.read_bytes() == (EXAMPLES / "riverton.yaml").read_bytes()
+    docs = tmp_path / "precious.md"
+    docs.write_text("mine", encoding="utf-8")
+    code, _, err = run(capsys, "library", "docs", "-o", str(docs))
+    assert code == 1 and docs.read_text(encoding="utf-8") == "mine"
+
+
+def test_unwritable_output_is_a_message_not_a_traceback(capsys, tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = run(capsys, "build", COMPLETE, "-o", str(blocker / "x.docx"))
+    assert code == 2 and "afile is a file" in err and "Traceback" not in err
+    folder = tmp_path / "adir.docx"
+    folder.mkdir()
+    code, _, err = run(capsys, "build", COMPLETE, "-o", str(folder), "--force")
+    assert code == 2 and "folder" in err
+
+
+def test_written_files_keep_usual_permissions(capsys, tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "d.yaml"
+    run(capsys, "new", str(path))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    path.chmod(0o664)
+    run(capsys, "new", str(path), "--force")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664
+
+
+def test_value_of_the_wrong_kind_is_invalid_input(capsys, tmp_path):
+    text = (EXAMPLES / "riverton.yaml").read_text(encoding="utf-8")
+    assert "cost_share_percent:" in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "\n".join(
+            "  cost_share_percent: 175" if line.startswith("  cost_share_percent:") else line
+            for line in text.splitlines()
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "check", str(bad), "--json")
+    assert code == 2 and "between 0 and 100" in err
+    data = json.loads(out)
+    assert data["valid"] is False and data["problems"][0]["field"] == "values.cost_share_percent"
+
+
+def test_impossible_date_is_reported_with_its_line(capsys, tmp_path):
+    text = (EXAMPLES / "riverton.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("effective: 2027-07-01", "effective: 2027-13-45"), encoding="utf-8")
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 2 and "term.effective" in err and "YYYY-MM-DD" in err
