@@ -56,7 +56,12 @@ def checklist_data(
         if library.clauses[cid].guidance.strip()
     ]
     return {
-        "pack": {"id": library.pack.id, "version": library.pack.version},
+        "format": 1,
+        "pack": {
+            "id": library.pack.id,
+            "version": library.pack.version,
+            "overlays": coverage.overlays,
+        },
         "district": draft.district.name,
         "complete": coverage.complete,
         "requirements": rows,

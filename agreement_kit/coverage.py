@@ -55,6 +55,7 @@ class Coverage(_Result):
     format: int = COVERAGE_FORMAT
     pack: str
     pack_version: str
+    overlays: list[str] = []  # "id@version" of each overlay pack, in order
     requirements: list[RequirementStatus]
     clauses: list[ClauseStatus]
     groups: list[GroupStatus]
@@ -98,7 +99,7 @@ class Coverage(_Result):
         """A stable JSON form: keys sorted by meaning, lists in library order."""
         return {
             "format": self.format,
-            "pack": {"id": self.pack, "version": self.pack_version},
+            "pack": {"id": self.pack, "version": self.pack_version, "overlays": self.overlays},
             "complete": self.complete,
             "requirements": [
                 {
@@ -310,6 +311,7 @@ def check_coverage(library: Library, draft: Draft) -> Coverage:
     return Coverage(
         pack=library.pack.id,
         pack_version=library.pack.version,
+        overlays=[f"{p.id}@{p.version}" for p in library.packs[1:]],
         requirements=requirements,
         clauses=clause_rows,
         groups=groups,

@@ -30,6 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from .problems import Problem, ProblemsError
+from .templating import bound_names, name_chain
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -358,33 +359,6 @@ def _parse(tags: list[Tag], checker: _Checker) -> Any:
 # ----------------------------------------------------------------------------- variables
 
 
-def _names(target: nodes.Node) -> list[str]:
-    if isinstance(target, nodes.Name):
-        return [target.name]
-    return [n.name for n in target.find_all(nodes.Name)]
-
-
-def _chain(node: nodes.Node, scope: dict[str, tuple[str, ...]]) -> tuple[Any, list[nodes.Node]]:
-    parts: list[str] = []
-    rest: list[nodes.Node] = []
-    while True:
-        if isinstance(node, nodes.Getattr):
-            parts.append(node.attr)
-            node = node.node
-        elif isinstance(node, nodes.Getitem):
-            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-                parts.append(node.arg.value)
-            else:
-                parts.append("*")
-                rest.append(node.arg)
-            node = node.node
-        elif isinstance(node, nodes.Name):
-            base = scope.get(node.name, (node.name,))
-            return (*base, *reversed(parts)), rest
-        else:
-            return None, [node, *rest]
-
-
 def _uses(ast: nodes.Template) -> list[tuple[tuple[str, ...], int]]:
     """Every variable path the template reads, with the line (= tag index + 1) that reads it."""
     found: list[tuple[tuple[str, ...], int]] = []
@@ -392,10 +366,10 @@ def _uses(ast: nodes.Template) -> list[tuple[tuple[str, ...], int]]:
     def visit(node: nodes.Node, scope: dict[str, tuple[str, ...]]) -> None:
         if isinstance(node, nodes.For):
             visit(node.iter, scope)
-            path, _ = _chain(node.iter, scope)
+            path, _ = name_chain(node.iter, scope)
             inner = dict(scope)
             inner["loop"] = (LOCAL,)
-            for name in _names(node.target):
+            for name in bound_names(node.target):
                 inner[name] = (*path, "*") if path else (LOCAL,)
             for child in (*node.body, *node.else_):
                 visit(child, inner)
@@ -408,7 +382,7 @@ def _uses(ast: nodes.Template) -> list[tuple[tuple[str, ...], int]]:
             else:
                 for child in node.body:
                     visit(child, scope)
-            for name in _names(node.target):
+            for name in bound_names(node.target):
                 scope[name] = (LOCAL,)
             return
         if isinstance(node, (nodes.Macro, nodes.CallBlock, nodes.With)):
@@ -421,7 +395,7 @@ def _uses(ast: nodes.Template) -> list[tuple[tuple[str, ...], int]]:
             if isinstance(node, nodes.With):
                 for target, value in zip(node.targets, node.values, strict=False):
                     visit(value, scope)
-                    for name in _names(target):
+                    for name in bound_names(target):
                         inner[name] = (LOCAL,)
             if isinstance(node, nodes.CallBlock):
                 visit(node.call, scope)
@@ -429,7 +403,7 @@ def _uses(ast: nodes.Template) -> list[tuple[tuple[str, ...], int]]:
                 visit(child, inner)
             return
         if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
-            path, rest = _chain(node, scope)
+            path, rest = name_chain(node, scope)
             if path is not None and path[0] != LOCAL:
                 found.append((path, node.lineno))
             for child in rest:

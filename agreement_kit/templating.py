@@ -91,7 +91,7 @@ class Analysis:
     problems: list[str] = field(default_factory=list)
 
 
-def _chain(node: nodes.Node, scope: dict[str, Path]) -> tuple[Path | None, list[nodes.Node]]:
+def name_chain(node: nodes.Node, scope: dict[str, Path]) -> tuple[Path | None, list[nodes.Node]]:
     """The dotted path of a Name/Getattr/Getitem chain, and the sub-expressions left to visit."""
     parts: list[str] = []
     rest: list[nodes.Node] = []
@@ -114,7 +114,7 @@ def _chain(node: nodes.Node, scope: dict[str, Path]) -> tuple[Path | None, list[
             return None, [node, *rest]
 
 
-def _names(target: nodes.Node) -> list[str]:
+def bound_names(target: nodes.Node) -> list[str]:
     """Names bound by a for/set target (a Name or a tuple of Names)."""
     if isinstance(target, nodes.Name):
         return [target.name]
@@ -130,10 +130,10 @@ def analyse(source: str) -> Analysis:
     def visit(node: nodes.Node, scope: dict[str, Path]) -> None:
         if isinstance(node, nodes.For):
             visit(node.iter, scope)
-            iter_path, _ = _chain(node.iter, scope)
+            iter_path, _ = name_chain(node.iter, scope)
             inner = dict(scope)
             inner["loop"] = ("<loop>",)
-            for target in _names(node.target):
+            for target in bound_names(node.target):
                 inner[target] = (*iter_path, "*") if iter_path else ("<local>",)
             for child in (*node.body, *node.else_):
                 visit(child, inner)
@@ -142,7 +142,7 @@ def analyse(source: str) -> Analysis:
             return
         if isinstance(node, nodes.Assign):
             visit(node.node, scope)
-            for target in _names(node.target):
+            for target in bound_names(node.target):
                 scope[target] = ("<local>",)
             return
         if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
@@ -163,7 +163,7 @@ def analyse(source: str) -> Analysis:
             result.problems.append(f"'{node.attr}' is not allowed in clause text")
             return
         if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
-            path, rest = _chain(node, scope)
+            path, rest = name_chain(node, scope)
             if path is not None and path[0] not in ("<loop>", "<local>"):
                 result.paths.add(path)
             for child in rest:
