@@ -142,10 +142,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 def _print_coverage(coverage: Any, library: Any) -> None:
     print(f"Policy coverage ({library.pack.title} {library.pack.version}):")
     for req in coverage.requirements:
-        if not req.applies:
+        if req.state == "not-applicable":
             mark, detail = "n/a", "does not apply under the chosen policy options"
-        elif req.covered_by:
+        elif req.state == "covered":
             mark, detail = "ok ", ", ".join(req.covered_by)
+        elif req.state == "needs-answers":
+            mark, detail = "...", f"{', '.join(req.covered_by)} (answers still missing)"
         else:
             mark, detail = "-- ", "NOT COVERED"
         print(f"  [{mark}] {req.id:<20} {req.title}: {detail}")

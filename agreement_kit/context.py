@@ -80,7 +80,7 @@ def with_article(name: str | None) -> str | None:
         return name
     if re.match(r"(?i)(the|its)\b", name):
         return name
-    if re.match(r"(City|Village|Town|County|State) of\b", name) or "School District" in name:
+    if re.match(r"(City|Village|Town|County|State|Board) of\b", name) or "School District" in name:
         return f"the {name}"
     return name
 

@@ -25,10 +25,23 @@ class RequirementStatus(_Result):
     source: str
     applies: bool
     covered_by: list[str]
+    waiting_on: list[str] = []  # covering clauses that still need answers
 
     @property
     def covered(self) -> bool:
+        """A clause that meets the requirement is included (or the requirement does not apply)."""
         return bool(self.covered_by) or not self.applies
+
+    @property
+    def state(self) -> Literal["covered", "needs-answers", "not-covered", "not-applicable"]:
+        """'covered' only when a covering clause is included and has every answer it needs."""
+        if not self.applies:
+            return "not-applicable"
+        if not self.covered_by:
+            return "not-covered"
+        if all(c in self.waiting_on for c in self.covered_by):
+            return "needs-answers"
+        return "covered"
 
 
 class ClauseStatus(_Result):
@@ -108,7 +121,9 @@ class Coverage(_Result):
                     "source": r.source,
                     "applies": r.applies,
                     "covered": r.covered,
+                    "state": r.state,
                     "covered_by": r.covered_by,
+                    "waiting_on": r.waiting_on,
                 }
                 for r in self.requirements
             ],
@@ -296,6 +311,11 @@ def check_coverage(library: Library, draft: Draft) -> Coverage:
                 for k, v in r.applies_if.items()
             ),
             covered_by=[c for c in included if r.id in library.clauses[c].covers],
+            waiting_on=[
+                row.id
+                for row in clause_rows
+                if row.missing and r.id in library.clauses[row.id].covers
+            ],
         )
         for r in library.requirements.values()
     ]

@@ -157,7 +157,12 @@ def new_draft(library: Library) -> Draft:
     }
     alternatives = {g: library.group_default(g) for g in library.groups}
     options = {o.id: o.default for o in library.options.values()}
-    values = {i.id: i.default for i in library.clause_inputs().values()}
+    # Money and percentages are never pre-filled: the district must decide them. Other clause
+    # inputs start from the pack's suggestion.
+    values = {
+        i.id: None if i.kind in ("money", "percent") else i.default
+        for i in library.clause_inputs().values()
+    }
     return Draft(
         policy_options=options,
         clauses={"optional": optional, "alternatives": alternatives},

@@ -120,7 +120,9 @@ def test_json_is_stable_and_serialisable():
         "source": "item A",
         "applies": True,
         "covered": True,
+        "state": "covered",
         "covered_by": ["placement"],
+        "waiting_on": [],
     }
 
 
@@ -180,3 +182,11 @@ def test_value_of_the_wrong_kind_is_a_problem_not_a_crash(tmp_path):
     )
     problems = check_coverage(library, draft).problems
     assert any("clause extra cannot be rendered" in p for p in problems), problems
+
+
+def test_requirement_waits_on_answers_of_its_clause():
+    library, draft = mini()
+    coverage = check_coverage(library, with_(draft, program__placements__0__principal=None))
+    req = {r.id: r for r in coverage.requirements}["A"]
+    assert (req.covered, req.state, req.waiting_on) == (True, "needs-answers", ["placement"])
+    assert {r.id: r.state for r in coverage.requirements}["I"] == "covered"
