@@ -28,6 +28,8 @@ def checklist_data(
                 "source": req.source,
                 "applies": req.applies,
                 "covered": req.covered,
+                "state": req.state,
+                "waiting_on": list(req.waiting_on),
                 "clauses": [
                     {
                         "id": cid,
@@ -93,6 +95,8 @@ def checklist_markdown(library: Library, draft: Draft, coverage: Coverage | None
             met = "does not apply under the adopted policy options"
         elif row["clauses"]:
             met = "; ".join(f"§ {c['number']} {c['title']} (`{c['id']}`)" for c in row["clauses"])
+            if row["state"] == "needs-answers":
+                met += " — *answers still missing*"
         else:
             met = "**NOT COVERED**"
         cites = "; ".join(dict.fromkeys(x for c in row["clauses"] for x in c["citations"]))
