@@ -30,6 +30,7 @@ class Library:
     clauses: dict[str, Clause]
     sources: dict[str, str] = field(default_factory=dict)  # clause id -> file it came from
     requirement_files: dict[str, str] = field(default_factory=dict)  # req / "option:id" -> file
+    located: dict[str, Located] = field(default_factory=dict, repr=False)  # clause id -> its YAML
     analyses: dict[str, Analysis] = field(default_factory=dict)
 
     @property
@@ -269,7 +270,7 @@ def _merge(packs: list[_PackFiles]) -> tuple[Library | None, list[Problem]]:
         sources=sources,
         requirement_files=req_files,
     )
-    library._located = located  # type: ignore[attr-defined]
+    library.located = located
     return library, problems
 
 
@@ -283,13 +284,13 @@ def _stub(packs: list[_PackFiles]) -> Library:
             located[clause.id] = where
     options = {o.id: o for p in packs if p.policy for o in p.policy.options}
     stub = Library(packs=[], requirements={}, options=options, sections=[], clauses=clauses)
-    stub._located = located  # type: ignore[attr-defined]
+    stub.located = located
     return stub
 
 
 def _validate(library: Library, packs: list[_PackFiles], structure: bool = True) -> list[Problem]:
     problems: list[Problem] = []
-    located: dict[str, Located] = library._located  # type: ignore[attr-defined]
+    located = library.located
     schema = context_schema()
     section_ids = {s.id for s in library.sections}
 
