@@ -15,9 +15,14 @@ from tui.answers import (
     complete_steps,
     describe,
     field_id,
+    form_position,
     get_answer,
+    iso_date,
     parse_path,
+    partner,
     remove_item,
+    short_label,
+    staffed_by,
     stale_choices,
     step_for_path,
     without_stale_choices,
@@ -112,9 +117,71 @@ def test_stale_choices_are_listed_and_forgotten(lib):
 
 
 def test_describe_reads_like_the_form(lib):
-    assert describe("agencies[0].head.name") == "Agency 1 › head › name"
-    assert describe("program.placements[1].principal") == "Program › Building 2 › principal"
+    assert describe("district.kind") == "District › Kind"
+    assert describe("agencies[0].municipality.kind") == "Agency 1 › Party kind"
+    assert describe("agencies[0].head.name") == "Agency 1 › Chief / sheriff › Name"
+    assert describe("program.placements[1].principal") == "Building 2 › Principal"
     assert describe("values.cost_share_percent", lib) == "District share of wages"
+    assert short_label("term.effective") == "Effective date"
+    assert short_label("district.administrator.name") == "Administrator name"
+
+
+def test_missing_answers_sort_in_form_order(lib):
+    paths = [
+        "values.cost_share_percent",
+        "term.end",
+        "program.placements[0].start",
+        "agencies[1].name",
+        "agencies[0].municipality.kind",
+        "agencies[0].name",
+        "district.name",
+        "policy_options.report_recipient",
+        "term.effective",
+        "program.placements[0].building",
+    ]
+    ordered = sorted(paths, key=lambda p: form_position(p, lib))
+    assert ordered == [
+        "district.name",
+        "agencies[0].name",
+        "agencies[0].municipality.kind",
+        "agencies[1].name",
+        "program.placements[0].building",
+        "program.placements[0].start",
+        "term.effective",
+        "term.end",
+        "policy_options.report_recipient",
+        "values.cost_share_percent",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("8/1/2026", "2026-08-01"), ("12/31/2027", "2027-12-31"), ("2027-07-01", "2027-07-01")],
+)
+def test_us_dates_are_taken(lib, typed, stored):
+    assert iso_date(typed) == stored
+    draft = apply_answer(new_draft(lib), "term.effective", typed, lib)
+    assert draft.term.effective.isoformat() == stored
+
+
+def test_a_us_date_that_does_not_exist_is_refused(lib):
+    with pytest.raises(AnswerError, match="no such date"):
+        apply_answer(new_draft(lib), "term.effective", "2/30/2027", lib)
+
+
+def test_paired_fields(lib):
+    assert partner("term.effective") == "term.end"
+    assert partner("program.placements[2].end") == "program.placements[2].start"
+    assert partner("district.name") is None
+
+
+def test_an_agency_names_the_buildings_it_staffs(lib):
+    draft = add_item(add_item(new_draft(lib), "agencies"), "agencies")
+    draft = add_item(add_item(draft, "program.placements"), "program.placements")
+    draft = apply_answer(draft, "program.placements[1].building", "Riverton Middle", lib)
+    draft = apply_answer(draft, "program.placements[1].agency", "1", lib)
+    assert staffed_by(draft, 1) == [(1, "Building 2 (Riverton Middle)")]
+    assert staffed_by(draft, 0) == [(0, "Building 1")]
 
 
 def test_preview_of_a_left_out_clause_shows_how_it_would_read(lib):

@@ -36,6 +36,9 @@ _STEP_OF_ROOT = {
 }
 
 
+DATE_HINT = "enter a date as YYYY-MM-DD or M/D/YYYY, e.g. 2027-07-01 or 7/1/2027"
+
+
 class AnswerError(ValueError):
     """An answer that cannot be taken as typed; the message is meant for the user."""
 
@@ -117,7 +120,7 @@ def friendly(exc: ValidationError) -> str:
     if kind.startswith("date") or kind.startswith("datetime"):
         if "range" in str(ctx.get("error", "")):
             return "there is no such date (check the month and day)"
-        return "enter a date as YYYY-MM-DD, e.g. 2027-07-01"
+        return DATE_HINT
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "enter a whole number"
     if kind == "greater_than_equal":
@@ -164,9 +167,9 @@ def convert_value(library: Library, key: str, raw: Any) -> Any:
         return value
     if spec.kind == "date":
         try:
-            return dt.date.fromisoformat(raw)
+            return dt.date.fromisoformat(iso_date(raw))
         except ValueError:
-            raise AnswerError("enter a date as YYYY-MM-DD, e.g. 2027-07-01") from None
+            raise AnswerError(DATE_HINT) from None
     return raw
 
 
@@ -177,6 +180,8 @@ def apply_answer(draft: Draft, path: str, value: Any, library: Library) -> Draft
     """
     if path.startswith("values."):
         value = convert_value(library, path.removeprefix("values."), value)
+    elif path in ("term.effective", "term.end") and isinstance(value, str):
+        value = iso_date(value)
     try:
         return _with(draft, path, value)
     except ValidationError as exc:
@@ -269,27 +274,59 @@ def remove_item(draft: Draft, list_path: str, index: int) -> Draft:
 
 # ---------------------------------------------------------------- words
 
+# Every answer the form asks, in form order (step by step, field by field), with the words the form
+# shows for it. ``{agency}`` and ``{building}`` become "Agency 1", "Building 2". Clause answers and
+# policy options take their labels from the library.
+FORM_FIELDS: tuple[tuple[str, str], ...] = (
+    ("district.name", "District › Name"),
+    ("district.kind", "District › Kind"),
+    ("district.board", "District › Board"),
+    ("district.address", "District › Address"),
+    ("district.administrator.name", "District › Administrator › Name"),
+    ("district.administrator.title", "District › Administrator › Title"),
+    ("district.signatory.name", "District › Signs for it › Name"),
+    ("district.signatory.title", "District › Signs for it › Title"),
+    ("district.attest.name", "District › Attests › Name"),
+    ("district.attest.title", "District › Attests › Title"),
+    ("agencies", "Law enforcement agencies"),
+    ("agencies[*].name", "{agency} › Name"),
+    ("agencies[*].municipality.name", "{agency} › Legal party"),
+    ("agencies[*].municipality.kind", "{agency} › Party kind"),
+    ("agencies[*].address", "{agency} › Address"),
+    ("agencies[*].head.name", "{agency} › Chief / sheriff › Name"),
+    ("agencies[*].head.title", "{agency} › Chief / sheriff › Title"),
+    ("agencies[*].signatory.name", "{agency} › Signs for it › Name"),
+    ("agencies[*].signatory.title", "{agency} › Signs for it › Title"),
+    ("agencies[*].attest.name", "{agency} › Attests › Name"),
+    ("agencies[*].attest.title", "{agency} › Attests › Title"),
+    ("program.name", "Program › Program name"),
+    ("program.officer_count", "Program › Officers"),
+    ("program.officers", "Program › Officers"),
+    ("program.placements", "Program › School buildings"),
+    ("program.placements[*].building", "{building} › Name"),
+    ("program.placements[*].principal", "{building} › Principal"),
+    ("program.placements[*].days", "{building} › Days"),
+    ("program.placements[*].start", "{building} › Hours (start)"),
+    ("program.placements[*].end", "{building} › Hours (end)"),
+    ("program.placements[*].agency", "{building} › Agency"),
+    ("term.effective", "Term › Effective date"),
+    ("term.end", "Term › End date"),
+    ("term.renewal", "Term › Renewal"),
+    ("term.renewal_years", "Term › Renewal years"),
+    ("title", "Document › Short title"),
+    ("final", "Document › Final copy"),
+)
+_FORM_INDEX = {path: i for i, (path, _) in enumerate(FORM_FIELDS)}
+_FORM_LABEL = dict(FORM_FIELDS)
 
-_LEAF_WORDS = {
-    "name": "name",
-    "title": "title",
-    "kind": "kind",
-    "board": "board",
-    "address": "address",
-    "principal": "principal",
-    "building": "building",
-    "days": "days",
-    "start": "start time",
-    "end": "end time",
-    "effective": "effective date",
-    "officer_count": "number of officers",
-    "renewal": "renewal",
-    "renewal_years": "renewal years",
-}
+
+def _generic(parts: list[str | int]) -> str:
+    return join_path(["*" if isinstance(p, int) else p for p in parts]).replace(".*", "[*]")
 
 
 def describe(path: str, library: Library | None = None) -> str:
-    """A draft path in words: ``agencies[0].head.name`` -> 'Agency 1 › head › name'."""
+    """A draft path in the words the form uses: ``agencies[0].municipality.kind`` ->
+    'Agency 1 › Party kind'; a clause answer or policy option -> its label in the library."""
     parts = parse_path(path)
     if not parts:
         return path
@@ -300,27 +337,70 @@ def describe(path: str, library: Library | None = None) -> str:
             return str(library.clause_inputs()[key].label)
         if root == "policy_options" and key in library.options:
             return str(library.options[key].question)
-    words: list[str] = []
-    i = 0
-    while i < len(parts):
-        part = parts[i]
-        nxt = parts[i + 1] if i + 1 < len(parts) else None
-        if part == "agencies" and isinstance(nxt, int):
-            words.append(f"Agency {nxt + 1}")
-            i += 2
-            continue
-        if part == "placements" and isinstance(nxt, int):
-            words.append(f"Building {nxt + 1}")
-            i += 2
-            continue
-        if part == "program" and nxt == "placements" and len(parts) == 2:
-            words.append("Program › school buildings")
-            break
-        if part == "term" and nxt == "end":
-            words.append("Term › end date")
-            break
-        if isinstance(part, str):
-            words.append(_LEAF_WORDS.get(part, part.replace("_", " ")))
-        i += 1
-    text = " › ".join(words)
-    return text[:1].upper() + text[1:]
+    label = _FORM_LABEL.get(_generic(parts))
+    if label is None:
+        words = [str(p + 1) if isinstance(p, int) else p.replace("_", " ") for p in parts]
+        text = " › ".join(words)
+        return text[:1].upper() + text[1:]
+    indexes = [p for p in parts if isinstance(p, int)]
+    number = indexes[0] + 1 if indexes else 0
+    return label.format(agency=f"Agency {number}", building=f"Building {number}")
+
+
+def short_label(path: str, library: Library | None = None) -> str:
+    """The field's own label, for a sentence: 'Effective date', 'Administrator name'."""
+    words = describe(path, library).split(" › ")
+    if len(words) > 1 and words[-1] in ("Name", "Title"):
+        return f"{words[-2]} {words[-1].lower()}"
+    return words[-1]
+
+
+def form_position(path: str, library: Library | None = None) -> tuple[int, int, int, str]:
+    """Sort key putting answers in the order the form asks them: step, item, field."""
+    parts = parse_path(path)
+    step = STEP_IDS.index(step_for_path(path)) if parts else len(STEP_IDS)
+    indexes = [p for p in parts if isinstance(p, int)]
+    item = indexes[0] if indexes else -1
+    field = _FORM_INDEX.get(_generic(parts), len(FORM_FIELDS))
+    if library is not None and len(parts) > 1:
+        key = str(parts[1])
+        if parts[0] == "policy_options" and key in library.options:
+            field = len(FORM_FIELDS) + list(library.options).index(key)
+        elif parts[0] == "values" and key in library.clause_inputs():
+            field = len(FORM_FIELDS) + list(library.clause_inputs()).index(key)
+    return (step, item, field, path)
+
+
+# ---------------------------------------------------------------- pairs and dates
+
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def iso_date(text: str) -> str:
+    """A date typed US-style (8/1/2026) as YYYY-MM-DD; anything else unchanged."""
+    m = _US_DATE.fullmatch(text.strip())
+    if not m:
+        return text
+    month, day, year = m.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def partner(path: str) -> str | None:
+    """The field checked together with ``path`` (start/end time, effective/end date)."""
+    pairs = {"term.effective": "term.end", "term.end": "term.effective"}
+    if path in pairs:
+        return pairs[path]
+    parts = parse_path(path)
+    if len(parts) == 4 and parts[:2] == ["program", "placements"] and parts[3] in ("start", "end"):
+        other = "end" if parts[3] == "start" else "start"
+        return join_path([*parts[:3], other])
+    return None
+
+
+def staffed_by(draft: Draft, agency: int) -> list[tuple[int, str]]:
+    """The buildings agency ``agency`` staffs, as (placement index, what to call it)."""
+    return [
+        (i, f"Building {i + 1}" + (f" ({p.building})" if p.building else ""))
+        for i, p in enumerate(draft.program.placements)
+        if p.agency == agency
+    ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
+from rich.markup import escape
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -26,7 +27,7 @@ from agreement_kit import (
 )
 
 from .generate import pdf_converter
-from .screens import ChoosePathScreen, Session, WizardScreen
+from .screens import ChoosePathScreen, ConfirmScreen, Session, WizardScreen
 from .steps import STEPS
 
 DEFAULT_DRAFT = "agreement-draft.yaml"
@@ -104,6 +105,7 @@ class WizardApp(App[int]):
             id="quit",
             tooltip="Save the draft and quit",
         ),
+        Binding("ctrl+q", "leave", "Quit", priority=True, id="leave", tooltip="Quit"),
     ]
 
     def __init__(
@@ -118,6 +120,8 @@ class WizardApp(App[int]):
         self.opener = opener
         self.default_path = default_path
         self.quit_unsaved = False
+        self.quit_invalid = False  # the user chose to quit without an answer that is not valid
+        self.asking_to_quit = False
 
     def on_mount(self) -> None:
         if self.session is not None:
@@ -137,8 +141,28 @@ class WizardApp(App[int]):
                 return screen
         return None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """'Save & quit' once there is a draft; before that (choosing where to save) 'Quit'."""
+        if action == "quit":
+            return self.wizard is not None
+        if action == "leave":
+            return self.wizard is None
+        return True
+
+    def action_leave(self) -> None:
+        self.exit(0)
+
     async def action_quit(self) -> None:
         wizard = self.wizard
+        if self.asking_to_quit:  # ctrl+q again while asked: quit without the bad answer
+            self.quit_invalid = True
+            self.screen.dismiss(True)
+            return
+        if wizard is not None and not self.quit_invalid:
+            problem = wizard.invalid_answer()
+            if problem:
+                self._ask_to_quit(wizard, problem)
+                return
         if wizard is not None and not wizard.save_for_quit() and not self.quit_unsaved:
             self.quit_unsaved = True  # a second ctrl+q quits anyway
             self.notify(
@@ -150,8 +174,35 @@ class WizardApp(App[int]):
             return
         self.exit(0)
 
+    def _ask_to_quit(self, wizard: WizardScreen, problem: str) -> None:
+        """An answer is not valid: quitting would lose it, so ask first."""
+        path = next(iter(wizard.errors))
+
+        async def answered(quit_anyway: bool | None) -> None:
+            self.asking_to_quit = False
+            if quit_anyway:
+                self.quit_invalid = True
+                await self.action_quit()
+            else:
+                await wizard.pane.focus_path(path)
+
+        self.asking_to_quit = True
+        self.push_screen(
+            ConfirmScreen(
+                f"{escape(problem)}.\n\nFix it, or quit without it? (The other answers are saved "
+                "either way.)",
+                yes="Quit without it",
+                no="Fix it",
+            ),
+            answered,
+        )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Of Textual's own commands only Quit: themes, screenshots and key lists are not
+        # for drafting an agreement.
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":
+                yield SystemCommand("Quit", "Save the draft and quit", self.action_quit)
         wizard = self.wizard
         if wizard is None:
             return

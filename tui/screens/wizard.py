@@ -26,7 +26,10 @@ from ..answers import (
     complete_steps,
     describe,
     get_answer,
+    partner,
     remove_item,
+    short_label,
+    staffed_by,
     stale_choices,
     without_stale_choices,
 )
@@ -170,7 +173,18 @@ class WizardScreen(Screen[None]):
         self.pane.accept(path, get_answer(draft, path))
         if draft != self.draft:
             self.replace_draft(draft)
+        self._recheck_partner(path)
         return True
+
+    def _recheck_partner(self, path: str) -> None:
+        """After ``path`` changed, check its partner again (an end time rejected against the old
+        start may be fine now): clear a stale error and take the partner's answer if it is valid."""
+        other = partner(path)
+        if other is None:
+            return
+        text = self.pane.typed(other)
+        if other in self.errors and text is not None:
+            self.apply(other, text)
 
     def commit_pending(self) -> bool:
         """Take what was typed into a field that still has focus. False if any answer is invalid."""
@@ -202,17 +216,25 @@ class WizardScreen(Screen[None]):
         self.commit_pending()
         return self.save()
 
+    def invalid_answer(self) -> str | None:
+        """Take typed answers; a sentence naming the first one that is not valid, if any."""
+        self.commit_pending()
+        if not self.errors:
+            return None
+        path = next(iter(self.errors))
+        return f"{short_label(path, self.library)} is not valid ({self.errors[path]})"
+
     def _blocked(self) -> bool:
         """Take typed answers; True (and say so) while an answer on this step is invalid."""
         self.commit_pending()
         if not self.errors:
             return False
         path = next(iter(self.errors))
-        self.notify(
-            f"{describe(path, self.library)}: {self.errors[path]}",
-            title="Fix this answer first",
-            severity="error",
-        )
+        # In the nav bar, not a toast: a toast would cover the field being fixed.
+        status = self.query_one("#save-status", Static)
+        status.update(f"[b]Fix this answer first:[/b] {escape(describe(path, self.library))}")
+        status.add_class("-error")
+        self.app.bell()
         self.call_later(self.pane.focus_path, path)
         return True
 
@@ -247,7 +269,15 @@ class WizardScreen(Screen[None]):
             self.notify(f"Saved {self.session.path}", timeout=2)
 
     async def action_generate(self) -> None:
-        if self.step != "review" and not await self.go_to("review"):
+        """On the review step: generate. Elsewhere: go there and focus Generate, so the title,
+        file name and PDF options are seen before anything is written."""
+        if self.step != "review":
+            if await self.go_to("review", focus="generate"):
+                self.notify(
+                    "Check the document options, then press Enter to generate.",
+                    title="Review",
+                    timeout=4,
+                )
             return
         pane = self.pane
         assert isinstance(pane, ReviewStep)
@@ -299,6 +329,9 @@ class WizardScreen(Screen[None]):
         item = get_answer(self.draft, f"{event.list_path}[{event.index}]")
         name = getattr(item, "name", None) or getattr(item, "building", None)
         label = f"{what} {event.index + 1}" + (f" ({name})" if name else "")
+        question = f"Remove {escape(label)} and its answers?"
+        if event.list_path == "agencies":
+            question += self._reassignment(event.index)
 
         async def answered(yes: bool | None) -> None:
             if yes:
@@ -306,8 +339,25 @@ class WizardScreen(Screen[None]):
                 await self.show_step(self.step)
 
         self.app.push_screen(
-            ConfirmScreen(f"Remove {escape(label)} and its answers?", yes="Remove", no="Keep"),
+            ConfirmScreen(question, yes="Remove", no="Keep"),
             answered,
+        )
+
+    def _reassignment(self, index: int) -> str:
+        """What removing agency ``index`` does to the buildings and officers it staffs."""
+        buildings = [name for _, name in staffed_by(self.draft, index)]
+        officers = sum(1 for o in self.draft.program.officers if o.agency == index)
+        if not buildings and not officers:
+            return ""
+        heir = 1 if index == 0 else 0  # remove_item gives them to the first remaining agency
+        heir_name = self.draft.agencies[heir].name
+        to = f"Agency {heir + 1}" + (f" ({heir_name})" if heir_name else "")
+        things = buildings + [f"{officers} named officer{'s' * (officers != 1)}"] * bool(officers)
+        staffs = ", ".join(things)
+        verb = "it" if len(things) == 1 else "they"
+        return (
+            f"\n\nIt staffs {escape(staffs)}; {verb} will be assigned to {escape(to)}. "
+            "Check the Agency of each building on the Program step."
         )
 
     @on(RequirementSelected)

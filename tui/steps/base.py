@@ -28,8 +28,11 @@ class ListButton(Button):
         self.index = index
 
 
-class StepPane(VerticalScroll):
-    """One step's form. Built from the draft it is given; it never changes the draft itself."""
+class StepPane(VerticalScroll, can_focus=False):
+    """One step's form. Built from the draft it is given; it never changes the draft itself.
+
+    The pane itself takes no focus (a tab stop that shows nothing); focusing a field scrolls it
+    into view."""
 
     step_id: ClassVar[str] = ""
     title: ClassVar[str] = ""
@@ -71,6 +74,11 @@ class StepPane(VerticalScroll):
         """Text typed but not yet committed (the field still has focus), as (path, text)."""
         return [(i.path, i.answer()) for i in self.query(AnswerInput) if i.commit_needed()]
 
+    def typed(self, path: str) -> str | None:
+        """The text in the field for ``path`` as it would be answered, or None (no such field)."""
+        control = self.control_for(path)
+        return control.answer() if isinstance(control, AnswerInput) else None
+
     def control_for(self, path: str) -> Widget | None:
         found = self.query(f"#{field_id(path)}")
         return found.first() if found else None
@@ -103,9 +111,10 @@ class StepPane(VerticalScroll):
             control = found.first() if found else None
         if control is None:
             return False
-        control.focus()
+        control.focus(scroll_visible=False)
         row = next((a for a in control.ancestors if isinstance(a, FieldRow)), control)
-        self.call_after_refresh(row.scroll_visible, top=False)
+        # After the layout settles (a just-mounted form has no size yet), bring the whole row in.
+        self.call_after_refresh(lambda: self.call_after_refresh(row.scroll_visible, animate=False))
         return True
 
     def focus_first(self) -> None:

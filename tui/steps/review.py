@@ -15,9 +15,9 @@ from textual.widgets.option_list import Option
 
 from agreement_kit import Coverage, Draft, Library
 
-from ..answers import describe, stale_choices, step_for_path
+from ..answers import describe, form_position, stale_choices, step_for_path
 from ..messages import ForgetStaleChoices, GenerateRequested, StepRequested
-from ..widgets.coverage_panel import MARKS, requirement_state
+from ..widgets.coverage_panel import MARKS
 from ..widgets.fields import AnswerCheckbox, AnswerInput, FieldRow
 from .base import StepPane
 
@@ -28,17 +28,34 @@ def checklist_table(library: Library, coverage: Coverage) -> Table:
     table.add_column("Requirement", ratio=3)
     table.add_column("Covered by", ratio=2)
     titles = {c.id: c.title for c in coverage.clauses}
+    styles = {
+        "covered": "green",
+        "needs-answers": "yellow",
+        "not-covered": "bold red",
+        "not-applicable": "dim",
+    }
     for req in coverage.requirements:
-        state = requirement_state(req.applies, req.covered_by)
-        style = {"covered": "green", "uncovered": "bold red", "na": "dim"}[state]
-        if state == "na":
+        state = req.state
+        names = ", ".join(titles.get(c, c) for c in req.covered_by)
+        if state == "not-applicable":
             by = Text("does not apply (policy options)", style="dim")
-        elif state == "uncovered":
+        elif state == "not-covered":
             by = Text("NOT COVERED", style="bold red")
+        elif state == "needs-answers":
+            by = Text(f"{names} (needs answers)", style="yellow")
         else:
-            by = Text(", ".join(titles.get(c, c) for c in req.covered_by))
-        table.add_row(Text(MARKS[state], style=style), Text(f"{req.id}  {req.title}"), by)
+            by = Text(names)
+        label = f"{req.id}  {req.title}" if len(req.id) <= 2 else req.title
+        table.add_row(Text(MARKS[state], style=styles[state]), Text(label), by)
     return table
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+class Checklist(Static, can_focus=True):
+    """The coverage checklist; focusable so the keyboard reaches (and scrolls to) it."""
 
 
 class ReviewStep(StepPane):
@@ -75,20 +92,26 @@ class ReviewStep(StepPane):
         )
         yield FieldRow(
             "Final copy",
-            AnswerCheckbox("final", "No DRAFT marking", self.draft.final),
+            AnswerCheckbox("final", "", self.draft.final),
+            help="Yes: no DRAFT marking on the pages",
         )
         yield FieldRow("Save as", Input(self.output, id="output", compact=True))
-        pdf_label = "Also write a PDF" if self.pdf_available else "not available (no LibreOffice)"
-        yield FieldRow(
-            "PDF",
-            Checkbox(pdf_label, self.pdf, id="pdf", compact=True, disabled=not self.pdf_available),
-        )
+        if self.pdf_available:
+            yield FieldRow(
+                "Also a PDF",
+                Checkbox("Yes" if self.pdf else "No", self.pdf, id="pdf", compact=True),
+            )
+        else:
+            yield FieldRow(
+                "Also a PDF",
+                Static("not available (LibreOffice is not installed)", classes="note"),
+            )
         with Horizontal(id="generate-bar"):
             yield Button("Generate", id="generate", variant="primary", compact=True)
             yield ProgressBar(total=2, show_eta=False, id="progress")
         yield Static(id="generate-status")
         yield Static("Coverage checklist", classes="group-title", id="checklist-title")
-        yield Static(id="checklist")
+        yield Checklist(id="checklist")
 
     def on_mount(self) -> None:
         self.show_coverage()
@@ -104,7 +127,8 @@ class ReviewStep(StepPane):
         if coverage.complete:
             summary.update("[b]Ready to generate.[/b] Every requirement is covered.")
         else:
-            summary.update(f"[b]Not ready yet:[/b] {len(coverage.gaps())} thing(s) to resolve.")
+            count = len(coverage.gaps())
+            summary.update(f"[b]Not ready yet:[/b] {plural(count, 'thing')} to resolve.")
         summary.set_class(coverage.complete, "-complete")
         missing = coverage.missing_answers
         self.query_one("#missing-title", Static).update(
@@ -112,10 +136,12 @@ class ReviewStep(StepPane):
         )
         listing = self.query_one("#missing", OptionList)
         listing.clear_options()
-        for path, ids in missing.items():
+        titles = {c.id: c.title for c in coverage.clauses}
+        for path in sorted(missing, key=lambda p: form_position(p, self.library)):
             prompt = Text(no_wrap=True, overflow="ellipsis")
             prompt.append(describe(path, self.library))
-            prompt.append(f"  needed by {', '.join(ids)}", style="dim")
+            needed = ", ".join(titles.get(c, c) for c in missing[path])
+            prompt.append(f"  needed by {needed}", style="dim")
             listing.add_option(Option(prompt, id=path))
         listing.display = bool(missing)
         if missing:
@@ -131,10 +157,13 @@ class ReviewStep(StepPane):
 
     async def focus_path(self, path: str) -> bool:
         if path == "checklist":
-            self.query_one("#missing", OptionList).focus()
+            self.query_one("#checklist", Checklist).focus(scroll_visible=False)
             self.call_after_refresh(
                 self.scroll_to_widget, self.query_one("#checklist-title"), top=True
             )
+            return True
+        if path == "generate":
+            self.query_one("#generate", Button).focus()
             return True
         return await super().focus_path(path)
 
@@ -143,7 +172,8 @@ class ReviewStep(StepPane):
     def options(self) -> tuple[str, bool]:
         """Where to write and whether to write a PDF, as the user set them."""
         output = self.query_one("#output", Input).value.strip() or self.output
-        return output, self.query_one("#pdf", Checkbox).value
+        found = self.query("#pdf")
+        return output, bool(found and found.first(Checkbox).value)
 
     def show_refusal(self, gaps: list[str]) -> None:
         shown = gaps[:6]
@@ -170,6 +200,10 @@ class ReviewStep(StepPane):
         event.stop()
         output, pdf = self.options()
         self.post_message(GenerateRequested(output, pdf))
+
+    @on(Checkbox.Changed, "#pdf")
+    def _pdf(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = "Yes" if event.value else "No"
 
     @on(Button.Pressed, "#forget-stale")
     def _forget(self, event: Button.Pressed) -> None:

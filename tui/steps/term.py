@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -42,9 +44,22 @@ class TermStep(StepPane):
         for option in self.library.options.values():
             path = f"policy_options.{option.id}"
             value = self.draft.policy_options.get(option.id, option.default)
+            help = option.help
             if option.kind == "bool":
-                control = AnswerCheckbox(path, "Yes", bool(value))
+                control = AnswerCheckbox(path, "", bool(value))
+                help = yes_help(help)
             else:
                 choices = [(c.label, c.value) for c in option.choices]
                 control = AnswerSelect(path, choices, str(value), allow_blank=False)
-            yield FieldRow(option.question, control, help=option.help, classes="stacked")
+            yield FieldRow(option.question, control, help=help, classes="stacked")
+
+
+def yes_help(help: str) -> str:
+    """A yes/no option's help as the checkbox reads: the pack's 'When true, the report must…'
+    becomes 'Yes: the report must…'."""
+    text = " ".join(help.split())
+    found = re.match(r"(?i)^(when|if) (true|yes|set|checked|on),?\s+", text)
+    if not found:
+        return text
+    rest = text[found.end() :]
+    return f"Yes: {rest}"

@@ -11,13 +11,14 @@ from agreement_kit import Coverage, Library
 
 from ..messages import RequirementSelected
 
-MARKS = {"covered": "✓", "uncovered": "✗", "na": "–"}
-
-
-def requirement_state(applies: bool, covered_by: list[str]) -> str:
-    if not applies:
-        return "na"
-    return "covered" if covered_by else "uncovered"
+# A requirement's state (RequirementStatus.state) -> its mark and the CSS class of its row.
+MARKS = {"covered": "✓", "needs-answers": "◐", "not-covered": "✗", "not-applicable": "–"}
+CLASSES = {
+    "covered": "-covered",
+    "needs-answers": "-needs",
+    "not-covered": "-uncovered",
+    "not-applicable": "-na",
+}
 
 
 class RequirementRow(Static):
@@ -42,9 +43,10 @@ class CoveragePanel(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static(id="coverage-title")
+        yield Static(id="coverage-missing")
         for req in self.library.requirements.values():
             yield RequirementRow(req.id)
-        yield Static(id="coverage-missing")
+        yield Static("✓ covered  ◐ needs answers\n✗ not covered  – n/a", id="coverage-legend")
 
     def on_mount(self) -> None:
         self.show(self.coverage)
@@ -52,31 +54,28 @@ class CoveragePanel(VerticalScroll, can_focus=False):
     def show(self, coverage: Coverage) -> None:
         self.coverage = coverage
         applying = [r for r in coverage.requirements if r.applies]
-        covered = sum(1 for r in applying if r.covered_by)
+        covered = sum(1 for r in applying if r.state == "covered")
         self.query_one("#coverage-title", Static).update(
-            f"[b]Policy coverage[/b]  {covered}/{len(applying)}"
+            f"[b]Policy coverage[/b]  {covered}/{len(applying)} ✓"
         )
         titles = {c.id: c.title for c in coverage.clauses}
         for req in coverage.requirements:
-            state = requirement_state(req.applies, req.covered_by)
+            state = req.state
             label = req.id if len(req.id) <= 2 else ""
             text = f"{MARKS[state]} {label + ' ' if label else ''}{req.title}"
             row = self.query_one(f"#req-{req.id}", Static)
             row.update(text)
-            for name in MARKS:
-                row.set_class(state == name, f"-{name}")
+            for name, css in CLASSES.items():
+                row.set_class(state == name, css)
             by = ", ".join(titles.get(c, c) for c in req.covered_by)
             summary = " ".join(self.library.requirements[req.id].summary.split())
-            detail = (
-                f"Covered by: {by}"
-                if by
-                else (
-                    "Does not apply under the chosen policy options"
-                    if not req.applies
-                    else "NOT COVERED"
-                )
-            )
-            row.tooltip = f"{req.id}: {summary}\n{detail}\n(click to see the clauses)"
+            detail = {
+                "covered": f"Covered by: {by}",
+                "needs-answers": f"Covered by {by} once its answers are given",
+                "not-covered": "NOT COVERED: include a clause that covers it",
+                "not-applicable": "Does not apply under the chosen policy options",
+            }[state]
+            row.tooltip = f"{summary}\n{detail}\n(click to see the clauses)"
         missing = len(coverage.missing_answers)
         problems = len(coverage.problems)
         if coverage.complete:

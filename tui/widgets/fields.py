@@ -20,11 +20,11 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
 
-from ..answers import display, field_id
+from ..answers import display, field_id, iso_date
 from ..messages import AnswerChanged
 
 _RESTRICT = {
-    "date": (r"[0-9-]*", 10, "YYYY-MM-DD"),
+    "date": (r"[0-9/-]*", 10, "YYYY-MM-DD"),
     "time": (r"[0-9:.]*", 5, "HH:MM"),
     "integer": (r"[0-9]*", 6, ""),
     "number": (r"[0-9.,$%-]*", 16, ""),
@@ -66,6 +66,8 @@ class AnswerInput(Input):
         text = self.value.strip()
         if self.kind == "time" and text.isdigit() and len(text) in (3, 4):
             text = f"{text[:-2]}:{text[-2:]}"
+        if self.kind == "date":
+            text = iso_date(text)  # 8/1/2026 -> 2026-08-01
         return text
 
     def commit_needed(self) -> bool:
@@ -123,15 +125,22 @@ class AnswerSelect(Select[str]):
 
 
 class AnswerCheckbox(Checkbox):
-    """A yes/no answer at ``path``."""
+    """A yes/no answer at ``path``. Its label says which it is ('Yes' / 'No' by default, or
+    ``label`` after it), so on and off never look alike."""
 
     def __init__(self, path: str, label: str, value: bool) -> None:
-        super().__init__(label, bool(value), id=field_id(path), compact=True)
+        self.suffix = label
+        super().__init__(self._words(bool(value)), bool(value), id=field_id(path), compact=True)
         self.path = path
+
+    def _words(self, value: bool) -> str:
+        answer = "Yes" if value else "No"
+        return f"{answer} — {self.suffix}" if self.suffix else answer
 
     @on(Checkbox.Changed)
     def _toggled(self, event: Checkbox.Changed) -> None:
         event.stop()
+        self.label = self._words(event.value)
         self.post_message(AnswerChanged(self.path, event.value))
 
 
