@@ -190,7 +190,7 @@ def test_preview_of_a_left_out_clause_shows_how_it_would_read(lib):
     assert not preview.included
     assert "40%" in preview.paragraphs[0]
     missing = preview_clause(lib, draft, "report-da")
-    assert "[missing answer: district.administrator.name]" in missing.paragraphs[0]
+    assert "[still to answer: District › Administrator › Name]" in missing.paragraphs[0]
 
 
 def test_the_wizard_uses_only_the_public_api():

@@ -6,6 +6,18 @@ from dataclasses import dataclass
 
 from agreement_kit import Draft, Library, ProblemsError, assemble
 
+from .answers import describe
+
+_GAP = "[missing answer: "
+
+
+def _words(library: Library, paragraph: str) -> str:
+    """'[missing answer: district.board, agencies[0].name]' in the form's words."""
+    if not (paragraph.startswith(_GAP) and paragraph.endswith("]")):
+        return paragraph
+    paths = paragraph[len(_GAP) : -1].split(", ")
+    return "[still to answer: " + "; ".join(describe(p, library) for p in paths) + "]"
+
 
 @dataclass(frozen=True)
 class ClausePreview:
@@ -59,7 +71,6 @@ def preview_clause(library: Library, draft: Draft, clause_id: str) -> ClausePrev
     for section in agreement.sections:
         for item in section.clauses:
             if item.id == clause_id:
-                return ClausePreview(
-                    clause_id, included, item.number, item.title, tuple(item.paragraphs)
-                )
+                paragraphs = tuple(_words(library, p) for p in item.paragraphs)
+                return ClausePreview(clause_id, included, item.number, item.title, paragraphs)
     return ClausePreview(clause_id, included, "", clause.title, ("(not in this agreement)",))

@@ -54,20 +54,42 @@ class ChoosePathScreen(Screen[Session]):
 
     def _note(self, value: str) -> None:
         path = Path(value.strip() or self.default).expanduser()
-        note = "an existing draft: it will be opened" if path.is_file() else "a new draft"
         where = escape(str(path.resolve()))
-        self.query_one("#choose-note", Static).update(f"[dim]{where}: {note}[/dim]")
+        self.query_one("#choose-note", Static).update(
+            f"[dim]{where}: {describe_target(path)}[/dim]"
+        )
 
     @on(Input.Submitted, "#choose-path")
     @on(Button.Pressed, "#choose-open")
     def _open(self) -> None:
         value = self.query_one("#choose-path", Input).value.strip() or self.default
         path = Path(value).expanduser()
+        problems = self.query_one("#choose-problems", Static)
+        if path.is_dir():
+            problems.update(
+                f"[b]{escape(str(path))} is a folder.[/b] Add a file name, e.g. "
+                f"{escape(str(path / self.default))}"
+            )
+            return
         try:
             session = self.opener(path)
         except ProblemsError as exc:
-            lines = [f"[b]{escape(exc.summary)}[/b] — the file was not changed."]
+            untouched = " — the file was not changed." if path.is_file() else ""
+            lines = [f"[b]{escape(exc.summary)}[/b]{untouched}"]
             lines += [f"• {escape(str(p))}" for p in exc.problems]
-            self.query_one("#choose-problems", Static).update("\n".join(lines))
+            problems.update("\n".join(lines))
             return
         self.dismiss(session)
+
+
+def describe_target(path: Path) -> str:
+    """What opening ``path`` would do, said before the user presses Enter."""
+    if path.is_dir():
+        return "this is a folder; add a file name"
+    if path.is_file():
+        if path.suffix.lower() in (".yaml", ".yml"):
+            return "an existing draft: it will be opened"
+        return "not a draft (a draft is a .yaml file); choose another name"
+    if not path.parent.is_dir():
+        return f"the folder {escape(str(path.parent))} does not exist"
+    return "a new draft will be started here"

@@ -91,8 +91,9 @@ class ClausesStep(StepPane):
         variant = self.variants.get(clause_id)
         if variant:
             text.append(f" · {variant}")
-        if clause.covers:
-            text.append(f"  {', '.join(clause.covers)}", style="dim")
+        items = [r for r in clause.covers if len(r) <= 2]  # policy items A–I, by letter
+        if items:
+            text.append(f"  {', '.join(items)}", style="dim")
         return text
 
     def form(self) -> ComposeResult:
@@ -139,16 +140,21 @@ class ClausesStep(StepPane):
         included = is_included(self.library, self.draft, clause_id)
         preview = preview_clause(self.library, self.draft, clause_id)
         if clause.group:
-            kind = f"{clause.status} choice · one of '{clause.group}'"
+            others = len(self.library.groups.get(clause.group, [])) - 1
+            pick = "pick one" if clause.status == "required" else "pick one or none"
+            kind = f"one of {others + 1} alternatives ({pick})"
         else:
             kind = clause.status
         state = "included" if included else "left out"
         requirements = self.library.requirements
-        covers = ", ".join(
-            f"{r} ({requirements[r].title})" if r in requirements else r for r in clause.covers
+        covers = "; ".join(
+            (f"{r} " if len(r) <= 2 else "") + requirements[r].title if r in requirements else r
+            for r in clause.covers
         )
-        head = f"[b]{escape(clause.title)}[/b]  [dim]{clause.id} v{clause.version}[/dim]\n"
-        head += f"{kind} · [b]{state}[/b]"
+        title = clause.title + (
+            f" · {self.variants[clause_id]}" if clause_id in self.variants else ""
+        )
+        head = f"[b]{escape(title)}[/b]\n{kind} · [b]{state}[/b]"
         if covers:
             head += f"\nCovers: {escape(covers)}"
         if clause.summary:
@@ -164,9 +170,9 @@ class ClausesStep(StepPane):
         guidance = " ".join(clause.guidance.split()) or "(none)"
         self.query_one("#clause-guidance", Static).update(escape(guidance))
         cites = "; ".join(clause.citations)
-        self.query_one("#clause-citations", Static).update(
-            f"[dim]Citations: {escape(cites)}[/dim]" if cites else ""
-        )
+        lines = [f"Citations: {escape(cites)}"] if cites else []
+        lines.append(f"For counsel: clause {escape(clause.id)}, version {escape(clause.version)}")
+        self.query_one("#clause-citations", Static).update(f"[dim]{chr(10).join(lines)}[/dim]")
 
     async def _rebuild_inputs(self, clause_id: str) -> None:
         box = self.query_one("#clause-inputs", Vertical)

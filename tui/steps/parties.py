@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from agreement_kit import Draft
+from agreement_kit import Coverage, Draft
 
 from ..widgets.fields import AnswerInput, AnswerSelect, FieldRow
 from .base import ListButton, StepPane
@@ -25,6 +25,31 @@ MUNICIPALITY_KINDS = [
     ("Tribe or band", "tribe"),
     ("State agency", "state_agency"),
 ]
+
+
+# Who usually signs and attests for each kind of municipality (a hint only; the draft decides).
+SIGNS = {
+    "city": "e.g. the Mayor",
+    "village": "e.g. the Village President",
+    "town": "e.g. the Town Chair",
+    "county": "e.g. the County Executive or County Board Chair (and the Sheriff)",
+    "tribe": "e.g. the Tribal Chair",
+    "state_agency": "e.g. the agency's head",
+}
+CLERKS = {
+    "city": "the City Clerk",
+    "village": "the Village Clerk",
+    "town": "the Town Clerk",
+    "county": "the County Clerk",
+}
+
+
+def signs_hint(kind: str | None) -> str:
+    return SIGNS.get(kind or "", "e.g. the Mayor, Village President or Town Chair")
+
+
+def attests_hint(kind: str | None) -> str:
+    return f"optional, e.g. {CLERKS.get(kind or '', 'the clerk')}"
 
 
 def person_row(label: str, path: str, person: object, help: str = "") -> FieldRow:
@@ -73,7 +98,7 @@ class PartiesStep(StepPane):
                 if many:
                     yield ListButton("Remove", "agencies", i, id=f"remove-agencies-{i}")
             yield FieldRow(
-                "Agency",
+                "Name",
                 AnswerInput(f"{at}.name", a.name, placeholder="e.g. Riverton Police Department"),
             )
             yield FieldRow(
@@ -91,8 +116,18 @@ class PartiesStep(StepPane):
             )
             yield FieldRow("Address", AnswerInput(f"{at}.address", a.address))
             yield person_row("Chief / sheriff", f"{at}.head", a.head)
-            yield person_row("Signs for it", f"{at}.signatory", a.signatory, help="e.g. the Mayor")
-            yield person_row(
-                "Attests", f"{at}.attest", a.attest, help="optional, e.g. the City Clerk"
-            )
+            kind = a.municipality.kind
+            yield person_row("Signs for it", f"{at}.signatory", a.signatory, help=signs_hint(kind))
+            yield person_row("Attests", f"{at}.attest", a.attest, help=attests_hint(kind))
         yield ListButton("+ Add another agency", "agencies", id="add-agencies")
+
+    def update_view(self, draft: Draft, coverage: Coverage) -> None:
+        super().update_view(draft, coverage)
+        for i, agency in enumerate(draft.agencies):  # the hints follow the municipality's kind
+            kind = agency.municipality.kind
+            for leaf, hint in (("signatory", signs_hint(kind)), ("attest", attests_hint(kind))):
+                control = self.control_for(f"agencies[{i}].{leaf}.name")
+                row = control.parent.parent if control and control.parent else None
+                if isinstance(row, FieldRow) and row.help != hint:
+                    row.help = hint
+                    row.query_one(".field-help", Static).update(hint)

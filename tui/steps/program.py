@@ -31,7 +31,8 @@ class ProgramStep(StepPane):
         yield FieldRow(
             "Officers",
             AnswerInput("program.officer_count", program.officer_count, kind="integer"),
-            help="officers the agency assigns",
+            help="liaison officers in all"
+            + (", from every agency together" if len(agencies) > 1 else ""),
         )
         yield Static("School buildings", classes="group-title")
         if not program.placements:
@@ -44,7 +45,7 @@ class ProgramStep(StepPane):
                 yield Static(f"Building {i + 1}", classes="item-name")
                 yield ListButton("Remove", "program.placements", i, id=f"remove-placements-{i}")
             yield FieldRow(
-                "Building", AnswerInput(f"{at}.building", p.building, placeholder="School name")
+                "Name", AnswerInput(f"{at}.building", p.building, placeholder="School name")
             )
             yield FieldRow(
                 "Principal",
