@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -113,9 +113,21 @@ class StepPane(VerticalScroll, can_focus=False):
             return False
         control.focus(scroll_visible=False)
         row = next((a for a in control.ancestors if isinstance(a, FieldRow)), control)
-        # After the layout settles (a just-mounted form has no size yet), bring the whole row in.
-        self.call_after_refresh(lambda: self.call_after_refresh(row.scroll_visible, animate=False))
+        # After the layout settles (a just-mounted form has no size yet), bring the whole row in;
+        # once more a moment later, as a form rebuilt after adding an item can settle late.
+        self.call_after_refresh(self._bring_in, row)
+        self.set_timer(0.15, lambda: self._bring_in(row))
         return True
+
+    def _bring_in(self, row: Widget) -> None:
+        if not row.is_attached:
+            return
+        siblings = list(self.children)
+        at = siblings.index(row) if row in siblings else 0
+        title = siblings[at - 1] if at > 0 else None  # an item's first field: its heading too
+        if isinstance(title, Horizontal) and title.has_class("item-title"):
+            self.scroll_to_widget(title, animate=False, top=False)
+        row.scroll_visible(animate=False)
 
     def focus_first(self) -> None:
         for widget in self.query("Input, Select, Checkbox, DaysPicker, OptionList, Button"):

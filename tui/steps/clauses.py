@@ -85,7 +85,7 @@ class ClausesStep(StepPane):
 
     def _prompt(self, clause_id: str) -> Text:
         clause = self.library.clauses[clause_id]
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()  # cut short or wrapped by the list's CSS (narrow / wide)
         text.append(f" {mark(self.library, self.draft, clause_id)} ")
         text.append(clause.title)
         variant = self.variants.get(clause_id)
