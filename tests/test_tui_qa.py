@@ -207,3 +207,15 @@ async def test_choosing_a_folder_says_so(tmp_path, monkeypatch):
         problems = str(app.screen.query_one("#choose-problems").render())
         assert "does not exist" in problems and "not changed" not in problems
     assert not Path(tmp_path / "nowhere").exists()
+
+
+async def test_the_palette_offers_the_wizard_commands_and_quit_only(tmp_path):
+    path = tmp_path / "draft.yaml"
+    save_draft(complete_draft(step="parties"), path)
+    app = app_for(path)
+    async with app.run_test(size=BIG) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+    assert titles[-1] == "Quit" and "Generate the agreement" in titles
+    shown = " ".join(titles).lower()
+    assert not any(word in shown for word in ("theme", "screenshot", "maximize", "keys"))

@@ -200,12 +200,14 @@ class WizardApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Of Textual's own commands only Quit: themes, screenshots and key lists are not
         # for drafting an agreement.
+        wizard = self.wizard
+        if wizard is not None:
+            yield from self._wizard_commands(wizard)
         for command in super().get_system_commands(screen):
             if command.title == "Quit":
                 yield SystemCommand("Quit", "Save the draft and quit", self.action_quit)
-        wizard = self.wizard
-        if wizard is None:
-            return
+
+    def _wizard_commands(self, wizard: WizardScreen) -> Iterable[SystemCommand]:
         for number, cls in enumerate(STEPS, 1):
             yield SystemCommand(
                 f"Go to step {number}: {cls.title}",
@@ -214,7 +216,7 @@ class WizardApp(App[int]):
             )
         yield SystemCommand(
             "Generate the agreement",
-            "Write the Word document (and PDF) once everything is covered",
+            "Go to the Review step to check the document options and generate",
             partial(wizard.call_later, wizard.action_generate),
         )
         yield SystemCommand(

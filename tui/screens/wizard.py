@@ -272,12 +272,8 @@ class WizardScreen(Screen[None]):
         """On the review step: generate. Elsewhere: go there and focus Generate, so the title,
         file name and PDF options are seen before anything is written."""
         if self.step != "review":
-            if await self.go_to("review", focus="generate"):
-                self.notify(
-                    "Check the document options, then press Enter to generate.",
-                    title="Review",
-                    timeout=4,
-                )
+            if await self.go_to("review", focus="generate") and isinstance(self.pane, ReviewStep):
+                self.pane.show_status("Check the document options above, then press Enter.")
             return
         pane = self.pane
         assert isinstance(pane, ReviewStep)
@@ -406,8 +402,8 @@ class WizardScreen(Screen[None]):
                     f"{missing} answer{'s are' if missing != 1 else ' is'} missing "
                     "(listed under Missing answers; Enter jumps to each)"
                 )
-            pane.show_refusal(reasons)
-            self.notify(f"Cannot generate yet: {reasons[0]}", severity="error", timeout=6)
+            pane.show_refusal(reasons)  # in the pane, under Generate: a toast would cover it
+            self.app.bell()
             return
         docx = Path(output).expanduser()
         if docx.suffix.lower() != ".docx":

@@ -163,7 +163,11 @@ class ReviewStep(StepPane):
             )
             return True
         if path == "generate":
-            self.query_one("#generate", Button).focus()
+            button = self.query_one("#generate", Button)
+            button.focus(scroll_visible=False)
+            status = self.query_one("#generate-status")
+            self.call_after_refresh(self._bring_in, status)
+            self.set_timer(0.15, lambda: self._bring_in(status))
             return True
         return await super().focus_path(path)
 
@@ -185,7 +189,7 @@ class ReviewStep(StepPane):
         status = self.query_one("#generate-status", Static)
         status.update(text)
         status.set_class(error, "-error")
-        self.call_after_refresh(status.scroll_visible)
+        self.call_after_refresh(self._bring_in, status)
 
     def show_progress(self, step: int, total: int) -> None:
         self.query_one("#progress", ProgressBar).update(total=total, progress=step)
