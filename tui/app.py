@@ -189,7 +189,7 @@ class WizardApp(App[int]):
         self.asking_to_quit = True
         self.push_screen(
             ConfirmScreen(
-                f"{escape(problem)}.\n\nFix it, or quit without it? (The other answers are saved "
+                f"{escape(problem)}\n\nFix it, or quit without it? (The other answers are saved "
                 "either way.)",
                 yes="Quit without it",
                 no="Fix it",

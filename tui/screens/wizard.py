@@ -222,7 +222,7 @@ class WizardScreen(Screen[None]):
         if not self.errors:
             return None
         path = next(iter(self.errors))
-        return f"{short_label(path, self.library)} is not valid ({self.errors[path]})"
+        return f"{short_label(path, self.library)} is not valid: {self.errors[path]}"
 
     def _blocked(self) -> bool:
         """Take typed answers; True (and say so) while an answer on this step is invalid."""
