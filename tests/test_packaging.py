@@ -31,7 +31,9 @@ def test_wheel_contains_pack_template_and_wizard(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "agreement_kit/_data/clause_library/wi-psl-sro/pack.yaml" in names
     assert "agreement_kit/_data/clause_library/wi-psl-sro/policy.yaml" in names
-    assert any(n.startswith("agreement_kit/_data/clause_library/wi-psl-sro/clauses/") for n in names)
+    assert any(
+        n.startswith("agreement_kit/_data/clause_library/wi-psl-sro/clauses/") for n in names
+    )
     assert "agreement_kit/_data/templates/agreement.docx" in names
     assert "tui/__init__.py" in names
     assert not any(n.startswith("tests/") for n in names)
