@@ -14,7 +14,7 @@ from .context import context_schema
 from .pack import Clause, PackManifest, Policy, PolicyOption, Requirement, Section
 from .problems import Problem, ProblemsError
 from .resources import bundled_pack_dir
-from .templating import Analysis, analyse, check_path
+from .templating import analyse, check_path
 from .values import option_problem, value_problem
 from .yamlio import Located, pydantic_problems, read_yaml
 
@@ -31,7 +31,6 @@ class Library:
     sources: dict[str, str] = field(default_factory=dict)  # clause id -> file it came from
     requirement_files: dict[str, str] = field(default_factory=dict)  # req / "option:id" -> file
     located: dict[str, Located] = field(default_factory=dict, repr=False)  # clause id -> its YAML
-    analyses: dict[str, Analysis] = field(default_factory=dict)
 
     @property
     def pack(self) -> PackManifest:
@@ -330,7 +329,6 @@ def _validate(library: Library, packs: list[_PackFiles], structure: bool = True)
         clause_schema = dict(schema)
         clause_schema["options"] = {o: None for o in library.options}
         clause_schema["values"] = {v.id: None for v in clause.inputs}
-        analysis = Analysis()
         for i, paragraph in enumerate(clause.text):
             try:
                 found = analyse(paragraph)
@@ -349,8 +347,6 @@ def _validate(library: Library, packs: list[_PackFiles], structure: bool = True)
                     at(clause.id, ("text", i), f"paragraph {i + 1} cannot be compiled: {exc}")
                 )
                 continue
-            analysis.paths |= found.paths
-            analysis.refs |= found.refs
             for message in found.problems:
                 problems.append(at(clause.id, ("text", i), message))
             for path in sorted(found.paths):
@@ -376,7 +372,6 @@ def _validate(library: Library, packs: list[_PackFiles], structure: bool = True)
                             f"ref('{target}') names no clause in the library",
                         )
                     )
-        library.analyses[clause.id] = analysis
 
         for i, item in enumerate(clause.inputs):
             message = value_problem(item, item.default)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,7 +74,6 @@ def make_environment() -> SandboxedEnvironment:
 
 
 ENV = make_environment()
-FUNCTIONS = {"ref"}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -215,27 +214,6 @@ def check_path(path: Path, schema: Any) -> str | None:
             return f"'{name}' is not an answer the draft provides ({where}: {', '.join(choices)})"
         node = node[part]
     return None
-
-
-def resolve(path: Path, context: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
-    """Every concrete (path, value) that ``path`` names in ``context``; '*' expands list items."""
-
-    def walk(node: Any, rest: Path, done: Path) -> Iterator[tuple[Path, Any]]:
-        if not rest:
-            yield done, node
-            return
-        head, tail = rest[0], rest[1:]
-        if head == "*":
-            if isinstance(node, list):
-                for i, item in enumerate(node):
-                    yield from walk(item, tail, (*done, str(i)))
-            return
-        if isinstance(node, dict):
-            yield from walk(node.get(head), tail, (*done, head))
-        else:
-            yield done, None
-
-    yield from walk(context, path, ())
 
 
 def strip_none(value: Any) -> Any:
