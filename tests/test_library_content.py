@@ -306,10 +306,10 @@ def test_tricky_answers_come_through_as_typed(library, complete_draft):
 
 
 def test_clause_library_doc_is_current(library):
-    assert DOCS.exists(), "run: uv run agreement-kit library docs -o docs/clause-library.md"
+    assert DOCS.exists(), "run: uv run agreement-kit library docs -o docs/clause-library.md --force"
     assert DOCS.read_text(encoding="utf-8") == library_markdown(library), (
         "docs/clause-library.md is stale; run: "
-        "uv run agreement-kit library docs -o docs/clause-library.md"
+        "uv run agreement-kit library docs -o docs/clause-library.md --force"
     )
 
 
