@@ -11,13 +11,13 @@ import pytest
 from docx import Document
 from textual.widgets import Input, Static
 
-from agreement_kit import Draft, load_draft, load_library, new_draft, save_draft
+from agreement_kit import Draft, load_draft, save_draft
+from tests.tui_drafts import PACK, riverton_draft
 from tui.answers import field_id
 from tui.app import make_app, run_wizard
 from tui.screens import ChoosePathScreen, ConfirmScreen, WizardScreen
 from tui.widgets.fields import FieldRow
 
-PACK = Path(__file__).parent / "fixtures" / "tui" / "pack"
 BIG = (120, 50)
 
 
@@ -26,25 +26,9 @@ def app_for(path: Path | str | None):
 
 
 def complete_draft(step: str | None = None) -> Draft:
-    draft = new_draft(load_library(base=PACK))
-    data = draft.model_dump()
-    data["district"].update(name="Riverton Area School District", kind="unified")
-    data["district"]["administrator"] = {"name": "Dr. Amélie Zúñiga-Holt", "title": "Administrator"}
-    data["agencies"][0].update(
-        name="Riverton Police Department", municipality={"name": "City of Riverton", "kind": "city"}
+    return riverton_draft(
+        step, ["mon", "wed"], effective="2027-07-01", end="2030-06-30", renewal="none"
     )
-    data["program"]["placements"] = [
-        {
-            "building": "Riverton High School",
-            "principal": "Renée D'Amato",
-            "days": ["mon", "wed"],
-            "start": "07:15",
-            "end": "15:45",
-        }
-    ]
-    data["term"].update(effective="2027-07-01", end="2030-06-30", renewal="none")
-    data["wizard"]["step"] = step
-    return Draft.model_validate(data)
 
 
 def docx_text(path: Path) -> str:
