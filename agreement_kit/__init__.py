@@ -9,18 +9,63 @@ The public API::
     coverage = check_coverage(library, draft)      # requirement -> clauses, missing answers
     agreement = assemble(library, draft)           # numbered, rendered clauses
     render_docx(agreement, "riverton.docx")        # the Word document
+
+Names are imported on first use, so ``import agreement_kit`` (and the command line's start-up) does
+not pay for docxtpl, python-docx or lxml until a document is rendered.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .assembly import Agreement, assemble  # noqa: E402
-from .coverage import Coverage, check_coverage  # noqa: E402
-from .draft import Draft  # noqa: E402
-from .drafts import dump_draft, load_draft, new_draft, parse_draft, save_draft  # noqa: E402
-from .library import Library, load_library  # noqa: E402
-from .pdf import convert_to_pdf, find_soffice  # noqa: E402
-from .problems import Problem, ProblemsError  # noqa: E402
-from .render import render_docx  # noqa: E402
+# public name -> the module that defines it
+_EXPORTS: dict[str, str] = {
+    "Agreement": ".engine.assembly",
+    "assemble": ".engine.assembly",
+    "Coverage": ".engine.coverage",
+    "check_coverage": ".engine.coverage",
+    "Draft": ".drafts.model",
+    "dump_draft": ".drafts.io",
+    "load_draft": ".drafts.io",
+    "new_draft": ".drafts.io",
+    "parse_draft": ".drafts.io",
+    "save_draft": ".drafts.io",
+    "Library": ".packs.library",
+    "load_library": ".packs.loading",
+    "convert_to_pdf": ".word.pdf",
+    "find_soffice": ".word.pdf",
+    "Problem": ".problems",
+    "ProblemsError": ".problems",
+    "render_docx": ".word.render",
+}
+
+if TYPE_CHECKING:  # what type checkers and editors see
+    from .drafts.io import dump_draft, load_draft, new_draft, parse_draft, save_draft
+    from .drafts.model import Draft
+    from .engine.assembly import Agreement, assemble
+    from .engine.coverage import Coverage, check_coverage
+    from .packs.library import Library
+    from .packs.loading import load_library
+    from .problems import Problem, ProblemsError
+    from .word.pdf import convert_to_pdf, find_soffice
+    from .word.render import render_docx
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'agreement_kit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "Agreement",

@@ -1,13 +1,31 @@
-"""Problems found in user input, reported all at once with where they are."""
+"""Problems found in user input, reported all at once with where they are.
+
+Every error a user can cause — from the CLI or the public API — is a :class:`ProblemsError` (or a
+subclass). Its :attr:`~ProblemsError.kind` says what sort of failure it is, and the CLI maps the kind
+to its exit code (:data:`EXIT_CODES`); nothing decides an exit code by reading a message's text.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Kind = Literal["invalid", "incomplete", "environment"]
+
+#: What each kind of failure exits with: 1 ran and the result is not clean, 2 invalid input or
+#: usage, 3 an environment problem (LibreOffice missing, a folder that cannot be written).
+EXIT_CODES: dict[str, int] = {"incomplete": 1, "invalid": 2, "environment": 3}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a file the user gave us, and where it is."""
+    """One thing wrong with a file the user gave us, and where it is.
+
+    ``severity`` is ``"error"`` (the input cannot be used as it is) or ``"warning"`` (it can, but a
+    person should look). ``code`` is a short stable identifier for scripts (e.g. ``"yaml-syntax"``,
+    ``"upstream-moved"``); messages may be reworded, codes are not.
+    """
 
     message: str
     file: str | None = None
@@ -16,6 +34,8 @@ class Problem:
     clause: str | None = None
     field: str | None = None
     hint: str | None = None
+    severity: Severity = "error"
+    code: str | None = None
 
     def location(self) -> str:
         where = self.file or "<input>"
@@ -27,6 +47,8 @@ class Problem:
 
     def __str__(self) -> str:
         parts = [self.location()]
+        if self.severity == "warning":
+            parts.append("warning")
         if self.clause:
             parts.append(f"clause {self.clause}")
         if self.field:
@@ -38,6 +60,8 @@ class Problem:
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "severity": self.severity,
+            "code": self.code,
             "file": self.file,
             "line": self.line,
             "column": self.column,
@@ -50,13 +74,23 @@ class Problem:
 
 @dataclass
 class ProblemsError(Exception):
-    """Raised when input is invalid; carries every problem found, not just the first."""
+    """Raised when input is invalid; carries every problem found, not just the first.
+
+    ``kind`` is ``"invalid"`` (bad input or usage; exit 2), ``"incomplete"`` (the input is valid but
+    the result is not clean, e.g. an agreement with gaps; exit 1) or ``"environment"`` (something
+    outside the input is missing or broken, e.g. LibreOffice or an unwritable folder; exit 3).
+    """
 
     problems: list[Problem] = field(default_factory=list)
     summary: str = "invalid input"
+    kind: Kind = "invalid"
 
     def __post_init__(self) -> None:
         super().__init__(self.summary)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.kind]
 
     def __str__(self) -> str:
         lines = [f"{self.summary} ({len(self.problems)} problem{'s' * (len(self.problems) != 1)}):"]

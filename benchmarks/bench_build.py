@@ -21,8 +21,9 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 
 from agreement_kit import assemble, check_coverage, load_draft, load_library
-from agreement_kit.render import render_bytes, template_context
 from agreement_kit.resources import bundled_template
+from agreement_kit.word.render import render_bytes
+from agreement_kit.word.views import template_context
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = ROOT / "examples" / "riverton.yaml"

@@ -6,7 +6,7 @@ import docx
 import pytest
 
 from agreement_kit import ProblemsError, assemble, load_draft, load_library, render_docx
-from agreement_kit.draft import Draft
+from agreement_kit.drafts.model import Draft
 from tests.helpers import MINI_DRAFT, MINI_PACK
 
 
@@ -95,4 +95,7 @@ def test_provenance_records_pack_clauses_and_draft_hash():
     library, draft = mini()
     prov = assemble(library, draft).provenance
     assert (prov.pack_id, prov.pack_version) == ("mini", "0.1.0")
-    assert ("placement", "1.0") in prov.clauses and len(prov.draft_sha256) == 64
+    placement = next(c for c in prov.clauses if c.id == "placement")
+    assert (placement.version, placement.pack) == ("1.0", "mini")
+    assert placement.hash.startswith("sha256:") and len(placement.hash) == 7 + 64
+    assert len(prov.draft_sha256) == 64

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from agreement_kit import check_coverage, load_draft, load_library
-from agreement_kit.draft import Draft
+from agreement_kit.drafts.model import Draft
 from tests.helpers import MINI_DRAFT, MINI_PACK
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from agreement_kit import ProblemsError, dump_draft, load_draft, parse_draft, save_draft
-from agreement_kit.draft import Draft
+from agreement_kit.drafts.model import Draft
 from tests.helpers import MINI_DRAFT
 
 

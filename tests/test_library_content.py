@@ -12,9 +12,9 @@ import pytest
 
 from agreement_kit import ProblemsError, assemble, check_coverage, load_draft, load_library
 from agreement_kit.cli import main
-from agreement_kit.draft import ClauseChoices, Draft
-from agreement_kit.library import Library
-from agreement_kit.library_docs import assured_coverage, library_markdown
+from agreement_kit.drafts.model import ClauseChoices, Draft
+from agreement_kit.packs.docs import assured_coverage, library_markdown
+from agreement_kit.packs.library import Library
 from agreement_kit.resources import bundled_pack_dir
 
 ROOT = Path(__file__).resolve().parent.parent

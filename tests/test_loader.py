@@ -175,7 +175,7 @@ def test_sandbox_blocks_unsafe_attribute(tmp_path):
 def test_sandbox_stops_unsafe_access_at_render_time():
     from jinja2.exceptions import SecurityError, UndefinedError
 
-    from agreement_kit.templating import ENV
+    from agreement_kit.engine.templating import ENV
 
     with pytest.raises((SecurityError, UndefinedError)):
         ENV.from_string("{{ x.__class__.__mro__ }}").render(x="")

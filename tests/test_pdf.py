@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from agreement_kit import assemble, load_draft
-from agreement_kit import pdf as pdf_module
 from agreement_kit.cli import main
-from agreement_kit.pdf import convert_to_pdf
 from agreement_kit.problems import ProblemsError
-from agreement_kit.render import render_docx
+from agreement_kit.word import pdf as pdf_module
+from agreement_kit.word.pdf import convert_to_pdf
+from agreement_kit.word.render import render_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 RIVERTON = ROOT / "examples" / "riverton.yaml"
@@ -45,7 +45,7 @@ def test_build_pdf_without_libreoffice_keeps_the_docx_and_explains(no_soffice, t
     out = tmp_path / "riverton.docx"
     code = main(["build", str(RIVERTON), "-o", str(out), "--pdf"])
     captured = capsys.readouterr()
-    assert code == 2
+    assert code == 3  # an environment problem: LibreOffice is missing
     assert out.exists() and f"Wrote {out}" in captured.out
     assert "cannot write the PDF" in captured.err and "libreoffice-writer" in captured.err
     assert "Traceback" not in captured.err

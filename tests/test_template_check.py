@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 
 from agreement_kit.cli import main
 from agreement_kit.resources import bundled_template
-from agreement_kit.template_check import check_template
+from agreement_kit.word.template_check import check_template
 
 
 def save(document, path: Path) -> Path:
@@ -202,7 +202,7 @@ def test_not_a_docx(tmp_path, capsys):
 
 
 def test_docs_describe_every_context_name():
-    from agreement_kit.render import DocumentContext
+    from agreement_kit.word.views import DocumentContext
 
     docs = (Path(__file__).resolve().parent.parent / "docs" / "templates.md").read_text("utf-8")
     for name in DocumentContext.model_fields:

@@ -34,7 +34,7 @@ def with_clause(library: Library, draft: Draft, clause_id: str) -> Draft:
     choices = draft.clauses.model_dump()
     if clause.group:
         choices["alternatives"][clause.group] = clause_id
-    elif clause.status == "optional":
+    elif clause.status != "required":
         choices["optional"][clause_id] = True
     else:
         return draft

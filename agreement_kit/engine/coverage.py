@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ..drafts.io import check_against_library
+from ..drafts.model import Draft
+from ..packs.library import Library
 from .context import SOURCES, clause_context
-from .draft import Draft
-from .drafts import check_against_library
-from .library import Library
 from .templating import ClauseRenderError, probe, tracked
 
 COVERAGE_FORMAT = 1
@@ -48,7 +48,7 @@ class ClauseStatus(_Result):
     id: str
     title: str
     section: str
-    status: Literal["required", "optional"]
+    status: Literal["required", "recommended", "optional"]
     group: str | None
     included: bool
     covers: list[str]

@@ -12,8 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .problems import Problem, ProblemsError
-from .yamlio import atomic_write
+from ..problems import Problem, ProblemsError
+from ..yamlio import atomic_write
 
 TIMEOUT = 180  # seconds; a first start of LibreOffice on a slow machine can take a while
 INSTALL_HINT = (
@@ -62,6 +62,7 @@ def convert_to_pdf(
                 )
             ],
             summary="cannot write the PDF",
+            kind="environment",
         )
     with tempfile.TemporaryDirectory(prefix="agreement-kit-pdf-") as tmp:
         work = Path(tmp)

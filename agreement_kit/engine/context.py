@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from .draft import Agency, Draft, Placement
+from ..drafts.model import Agency, Draft, Placement
 
 DAY_NAMES = {
     "mon": "Monday",

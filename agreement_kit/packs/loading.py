@@ -1,4 +1,5 @@
-"""Loading clause packs, layering overlays over the bundled pack, and validating the result."""
+"""Loading clause packs: reading each pack's files, layering overlays over the base pack, and
+validating the merged result (:func:`load_library`)."""
 
 from __future__ import annotations
 
@@ -7,59 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError
 from pydantic import ValidationError
 
-from .context import context_schema
-from .pack import Clause, PackManifest, Policy, PolicyOption, Requirement, Section
-from .problems import Problem, ProblemsError
-from .resources import bundled_pack_dir
-from .templating import analyse, check_path
-from .values import option_problem, value_problem
-from .yamlio import Located, pydantic_problems, read_yaml
-
-
-@dataclass
-class Library:
-    """One or more packs merged into the requirements, options, sections and clauses of a draft."""
-
-    packs: list[PackManifest]
-    requirements: dict[str, Requirement]
-    options: dict[str, PolicyOption]
-    sections: list[Section]
-    clauses: dict[str, Clause]
-    sources: dict[str, str] = field(default_factory=dict)  # clause id -> file it came from
-    requirement_files: dict[str, str] = field(default_factory=dict)  # req / "option:id" -> file
-    located: dict[str, Located] = field(default_factory=dict, repr=False)  # clause id -> its YAML
-
-    @property
-    def pack(self) -> PackManifest:
-        """The base pack."""
-        return self.packs[0]
-
-    @property
-    def groups(self) -> dict[str, list[str]]:
-        """Alternative group id -> its clause ids, in library order."""
-        out: dict[str, list[str]] = {}
-        for clause in self.clauses.values():
-            if clause.group:
-                out.setdefault(clause.group, []).append(clause.id)
-        return out
-
-    def group_default(self, group: str) -> str:
-        members = self.groups[group]
-        return next((c for c in members if self.clauses[c].default), members[0])
-
-    def covering(self, requirement: str) -> list[str]:
-        return [c.id for c in self.clauses.values() if requirement in c.covers]
-
-    def clause_inputs(self) -> dict[str, Any]:
-        """Every clause input id -> its definition (first clause that declares it wins)."""
-        out: dict[str, Any] = {}
-        for clause in self.clauses.values():
-            for item in clause.inputs:
-                out.setdefault(item.id, item)
-        return out
+from ..problems import Problem, ProblemsError
+from ..resources import bundled_pack_dir
+from ..yamlio import Located, pydantic_problems, read_yaml
+from .library import Library
+from .models import Clause, PackManifest, Policy
+from .validation import validate
 
 
 @dataclass
@@ -159,10 +115,10 @@ def load_library(overlays: Sequence[str | Path] = (), *, base: str | Path | None
     library, merge_problems = _merge(packs)
     problems += merge_problems
     if library is not None:
-        problems += _validate(library, packs)
+        problems += validate(library, packs)
     else:  # a manifest or the policy did not load: still check every clause's own text
         stub = _stub(packs)
-        problems += _validate(stub, packs, structure=False)
+        problems += validate(stub, packs, structure=False)
     if problems or library is None:
         raise ProblemsError(problems, summary="the clause library is not valid")
     return library
@@ -187,6 +143,7 @@ def _merge(packs: list[_PackFiles]) -> tuple[Library | None, list[Problem]]:
     clauses: dict[str, Clause] = {}
     sources: dict[str, str] = {}
     located: dict[str, Located] = {}
+    origins: dict[str, str] = {}
     for index, pack in enumerate(packs):
         assert pack.manifest is not None
         manifest_file = str(pack.dir / "pack.yaml")
@@ -242,6 +199,7 @@ def _merge(packs: list[_PackFiles]) -> tuple[Library | None, list[Problem]]:
             clauses[clause.id] = clause
             sources[clause.id] = where.file
             located[clause.id] = where
+            origins[clause.id] = pack.manifest.id
         for dropped in pack.manifest.drop if index else []:
             if dropped not in clauses:
                 problems.append(
@@ -268,6 +226,7 @@ def _merge(packs: list[_PackFiles]) -> tuple[Library | None, list[Problem]]:
         clauses=clauses,
         sources=sources,
         requirement_files=req_files,
+        origins=origins,
     )
     library.located = located
     return library, problems
@@ -285,164 +244,3 @@ def _stub(packs: list[_PackFiles]) -> Library:
     stub = Library(packs=[], requirements={}, options=options, sections=[], clauses=clauses)
     stub.located = located
     return stub
-
-
-def _validate(library: Library, packs: list[_PackFiles], structure: bool = True) -> list[Problem]:
-    problems: list[Problem] = []
-    located = library.located
-    schema = context_schema()
-    section_ids = {s.id for s in library.sections}
-
-    def at(clause_id: str, loc: tuple[Any, ...], message: str, hint: str | None = None) -> Problem:
-        where = located[clause_id]
-        line, col = where.where(loc)
-        return Problem(
-            message,
-            file=where.file,
-            line=line,
-            column=col,
-            clause=clause_id,
-            field=".".join(str(x) for x in loc),
-            hint=hint,
-        )
-
-    for clause in library.clauses.values():
-        if structure and clause.section not in section_ids:
-            problems.append(
-                at(
-                    clause.id,
-                    ("section",),
-                    f"unknown section '{clause.section}'",
-                    f"sections in pack.yaml: {', '.join(sorted(section_ids))}",
-                )
-            )
-        for i, req in enumerate(clause.covers if structure else []):
-            if req not in library.requirements:
-                problems.append(
-                    at(
-                        clause.id,
-                        ("covers", i),
-                        f"covers unknown requirement '{req}'",
-                        f"requirements in policy.yaml: {', '.join(library.requirements)}",
-                    )
-                )
-        clause_schema = dict(schema)
-        clause_schema["options"] = {o: None for o in library.options}
-        clause_schema["values"] = {v.id: None for v in clause.inputs}
-        for i, paragraph in enumerate(clause.text):
-            try:
-                found = analyse(paragraph)
-            except TemplateSyntaxError as exc:
-                problems.append(
-                    at(
-                        clause.id,
-                        ("text", i),
-                        f"template syntax error in paragraph {i + 1}: {exc.message}",
-                        "variables look like {{ district.name }}; blocks like {% if ... %}...{% endif %}",
-                    )
-                )
-                continue
-            except Exception as exc:  # e.g. arithmetic on constants that cannot be compiled
-                problems.append(
-                    at(clause.id, ("text", i), f"paragraph {i + 1} cannot be compiled: {exc}")
-                )
-                continue
-            for message in found.problems:
-                problems.append(at(clause.id, ("text", i), message))
-            for path in sorted(found.paths):
-                if path[0] == "values" and len(path) > 1 and path[1] not in clause_schema["values"]:
-                    problems.append(
-                        at(
-                            clause.id,
-                            ("text", i),
-                            f"'values.{path[1]}' is not declared in this clause's inputs",
-                            "add it under inputs: with an id, label and kind",
-                        )
-                    )
-                    continue
-                message = check_path(path, clause_schema)
-                if message:
-                    problems.append(at(clause.id, ("text", i), f"paragraph {i + 1}: {message}"))
-            for target in sorted(found.refs):
-                if target not in library.clauses:
-                    problems.append(
-                        at(
-                            clause.id,
-                            ("text", i),
-                            f"ref('{target}') names no clause in the library",
-                        )
-                    )
-
-        for i, item in enumerate(clause.inputs):
-            message = value_problem(item, item.default)
-            if message:
-                problems.append(at(clause.id, ("inputs", i, "default"), f"default: {message}"))
-    if not structure:
-        return problems
-    for option in library.options.values():
-        message = option_problem(option, option.default)
-        if message:
-            problems.append(
-                Problem(
-                    f"option '{option.id}' default: {message}",
-                    file=library.requirement_files.get(f"option:{option.id}"),
-                    field=f"options.{option.id}.default",
-                )
-            )
-    for req in library.requirements.values():
-        for key in req.applies_if:
-            if key not in library.options:
-                problems.append(
-                    Problem(
-                        f"requirement '{req.id}' applies_if names unknown option '{key}'",
-                        file=library.requirement_files.get(req.id),
-                        field=f"requirements.{req.id}.applies_if",
-                    )
-                )
-    for group, members in library.groups.items():
-        first = library.clauses[members[0]]
-        if len(members) < 2:
-            problems.append(
-                at(
-                    first.id,
-                    ("group",),
-                    f"alternative group '{group}' has only one clause"
-                    + (" after the overlay packs are applied" if len(library.packs) > 1 else ""),
-                    "an alternative group needs two or more clauses to choose between; an overlay "
-                    "that drops or replaces a group member must keep the group complete",
-                )
-            )
-        for other in members[1:]:
-            clause = library.clauses[other]
-            if clause.status != first.status or clause.section != first.section:
-                problems.append(
-                    at(
-                        other,
-                        ("group",),
-                        f"alternative group '{group}' mixes clauses of different status or "
-                        f"section (compare '{first.id}')",
-                        "every clause of a group must share status and section",
-                    )
-                )
-        defaults = [m for m in members if library.clauses[m].default]
-        if first.status == "required" and len(defaults) > 1:
-            problems.append(
-                at(
-                    defaults[1],
-                    ("default",),
-                    f"alternative group '{group}' has more than one default clause "
-                    f"({', '.join(defaults)})",
-                    "mark one clause of the group default: true and the others default: false",
-                )
-            )
-    for req in library.requirements.values():
-        if not library.covering(req.id):
-            problems.append(
-                Problem(
-                    f"requirement '{req.id}' ({req.title}) is covered by no clause",
-                    field=f"requirements.{req.id}",
-                    file=library.requirement_files.get(req.id),
-                    hint="add a clause with covers: [" + req.id + "]",
-                )
-            )
-    return problems

@@ -10,11 +10,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .draft import Draft
-from .library import Library
-from .problems import Problem, ProblemsError
-from .values import option_problem, value_problem
-from .yamlio import Located, atomic_write, parse_yaml, pydantic_problems, read_yaml
+from ..engine.values import option_problem, value_problem
+from ..packs.library import Library
+from ..problems import Problem, ProblemsError
+from ..yamlio import Located, atomic_write, parse_yaml, pydantic_problems, read_yaml
+from .model import Draft
 
 
 def parse_draft(text: str, file: str = "<draft>") -> Draft:
@@ -153,7 +153,7 @@ def save_draft(draft: Draft, path: str | Path) -> None:
 def new_draft(library: Library) -> Draft:
     """A new draft with the pack's defaults: optional clauses, alternatives and policy options."""
     optional = {
-        c.id: c.default for c in library.clauses.values() if c.status == "optional" and not c.group
+        c.id: c.default for c in library.clauses.values() if c.status != "required" and not c.group
     }
     alternatives = {g: library.group_default(g) for g in library.groups}
     options = {o.id: o.default for o in library.options.values()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .pack import ClauseInput, PolicyOption
+from ..packs.models import ClauseInput, PolicyOption
 
 
 def _number(value: Any) -> float | None:

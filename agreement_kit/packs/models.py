@@ -107,7 +107,12 @@ class Clause(Strict):
     title: str
     version: str
     section: str = Field(pattern=KEBAB)
-    status: Literal["required", "optional"]
+    status: Literal["required", "recommended", "optional"] = Field(
+        description=(
+            "required: always included; recommended: included unless left out with a recorded "
+            "reason; optional: the district's choice"
+        )
+    )
     default: bool = Field(default=True, description="for optional clauses: selected in a new draft")
     group: str | None = Field(
         default=None,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .assembly import number_clauses
-from .coverage import Coverage, check_coverage, included_clauses
-from .draft import Draft
-from .library import Library
+from ..drafts.model import Draft
+from ..engine.assembly import number_clauses
+from ..engine.coverage import Coverage, check_coverage, included_clauses
+from ..packs.library import Library
 
 
 def checklist_data(
@@ -45,7 +45,7 @@ def checklist_data(
     left_out = [
         {"id": c.id, "title": c.title, "group": c.group, "summary": library.clauses[c.id].summary}
         for c in coverage.clauses
-        if not c.included and c.status == "optional"
+        if not c.included and c.status != "required"
     ]
     notes = [
         {

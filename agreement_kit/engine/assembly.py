@@ -8,13 +8,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from . import __version__
+from .. import __version__
+from ..drafts.io import dump_draft
+from ..drafts.model import Draft
+from ..packs.library import Library
+from ..problems import Problem, ProblemsError
 from .context import DISTRICT_KINDS, MUNICIPALITY_KINDS, clause_context, days_text, join_and
 from .coverage import _option_values, check_coverage, included_clauses
-from .draft import Draft
-from .drafts import dump_draft
-from .library import Library
-from .problems import Problem, ProblemsError
 from .templating import ClauseRenderError, render_text, strip_none
 
 
@@ -72,11 +72,20 @@ class Contact(_Out):
     organization: str
 
 
+class ClauseProvenance(_Out):
+    """Where one included clause came from: its id, author-set version, content hash and pack."""
+
+    id: str
+    version: str
+    hash: str  # "sha256:…" (agreement_kit.packs.hashing)
+    pack: str  # id of the pack that supplied it (the base pack or an overlay)
+
+
 class Provenance(_Out):
     pack_id: str
     pack_version: str
     overlays: list[str]
-    clauses: list[tuple[str, str]]  # (id, version) of every included clause
+    clauses: list[ClauseProvenance]  # every included clause, in library order
     draft_sha256: str
     tool_version: str
     built: str
@@ -242,6 +251,7 @@ def assemble(
         raise ProblemsError(
             [Problem(gap) for gap in coverage.gaps()],
             summary="the agreement is not complete yet",
+            kind="incomplete",
         )
     included, _ = included_clauses(library, draft)
     missing = {c.id: c.missing for c in coverage.clauses if c.missing}
@@ -326,7 +336,15 @@ def assemble(
             pack_id=library.pack.id,
             pack_version=library.pack.version,
             overlays=[f"{p.id}@{p.version}" for p in library.packs[1:]],
-            clauses=[(c, library.clauses[c].version) for c in included],
+            clauses=[
+                ClauseProvenance(
+                    id=c,
+                    version=library.clauses[c].version,
+                    hash=library.clause_hash(c),
+                    pack=library.origins.get(c, library.pack.id),
+                )
+                for c in included
+            ],
             draft_sha256=draft_hash(draft),
             tool_version=__version__,
             built=(today or dt.date.today()).isoformat(),

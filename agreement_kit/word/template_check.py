@@ -17,7 +17,6 @@ number and its text:
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import re
 import zipfile
@@ -29,8 +28,8 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from .problems import Problem, ProblemsError
-from .templating import bound_names, name_chain
+from ..engine.templating import bound_names, name_chain
+from ..problems import Problem
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -442,7 +441,7 @@ def check_path(path: tuple[str, ...], schema: Any, any_marker: str) -> str | Non
 
 
 def _check_variables(ast: Any, tags: list[Tag], checker: _Checker) -> None:
-    from .render import ANY, context_schema
+    from .views import ANY, context_schema
 
     schema = context_schema()
     known = set(_environment().globals)
@@ -497,41 +496,3 @@ def _order(where: str | None) -> tuple[int, str, int]:
 def count_tags(path: str | Path) -> int:
     checker = _Checker(Path(path))
     return sum(len(_scan_part(name, root, checker)) for name, root in _parts(Path(path), checker))
-
-
-def cmd_template_check(args: argparse.Namespace) -> int:
-    from .resources import bundled_template
-
-    path = Path(args.template_file) if args.template_file else bundled_template()
-    problems = check_template(path)
-    if problems:
-        count = len(problems)
-        raise ProblemsError(
-            problems,
-            summary=f"{path}: {count} problem{'s' * (count != 1)} would break the render",
-        )
-    print(f"OK: {path}: {count_tags(path)} tags, no problems found.")
-    return 0
-
-
-def add_cli(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Register ``agreement-kit template check TEMPLATE.docx``."""
-    group = sub.add_parser("template", help="check a Word template before using it")
-    actions = group.add_subparsers(dest="template_command", metavar="ACTION", required=True)
-    check = actions.add_parser(
-        "check",
-        parents=[common],
-        help="report what would break a render (exit 0 clean, 2 problems)",
-        description=(
-            "Report tags split across Word runs, curly quotes in tags, variables the context does "
-            "not provide, control tags sharing a paragraph/row/cell, tags in tracked changes, "
-            "footnotes, endnotes or comments, and malformed Jinja. See docs/templates.md."
-        ),
-    )
-    check.add_argument(
-        "template_file",
-        nargs="?",
-        metavar="TEMPLATE.docx",
-        help="the template to check (default: the bundled one)",
-    )
-    check.set_defaults(func=cmd_template_check)

@@ -1,33 +1,20 @@
-"""Rendering an assembled agreement into a Word document with docxtpl.
-
-:func:`document_context` turns an :class:`Agreement` into what the Word template sees (a
-:class:`DocumentContext`, documented in docs/templates.md); :func:`render_bytes` fills the template in
-a sandboxed Jinja environment with autoescape on (answers come out exactly as typed), then writes the
-document properties: title, subject and author, and custom properties recording the provenance
-(clause pack, every clause id and version, the draft's SHA-256, the agreement-kit version, the date).
+"""What the Word template sees: :func:`document_context` turns an :class:`Agreement` into a
+:class:`DocumentContext` (documented in docs/templates.md) — parties, recitals, numbered articles, the
+cost table, the schedule, contacts, signature blocks and the annual report, already in the agreement's
+words. :func:`context_schema` is its shape, which ``template check`` compares template tags with.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import re
 import types
 import typing
-from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
-from lxml import etree
 from pydantic import BaseModel, ConfigDict
 
-from .assembly import Agreement, AssembledClause, Party, Provenance, SignatureBlock
-from .context import with_article
-from .problems import Problem, ProblemsError
-from .resources import bundled_template
-from .yamlio import atomic_write
+from ..engine.assembly import Agreement, AssembledClause, Party, Provenance, SignatureBlock
+from ..engine.context import with_article
 
 DRAFT_MARK = "Draft \u2014 for review by counsel"
 BLANK = "_" * 24  # an unanswered name on the signature page is a line to fill in by hand
@@ -384,7 +371,7 @@ def _schedule_intro(agreement: Agreement) -> str:
 
 
 def _subtitle(parties: list[PartyView]) -> str:
-    from .context import join_and
+    from ..engine.context import join_and
 
     district = [_the(p.name) for p in parties if p.role == "District" and p.name]
     agencies = [_the(p.name) for p in parties if p.role != "District" and p.name]
@@ -487,158 +474,3 @@ def context_schema() -> dict[str, Any]:
     """The shape of :func:`template_context`: dict = object, [shape] = list, None = a value,
     :data:`ANY` = a mapping with any keys. ``template check`` compares template tags with it."""
     return _shape(DocumentContext)
-
-
-# ----------------------------------------------------------------------------- properties
-
-CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-CUSTOM_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-CLAUSE_PREFIX = "Clause: "
-
-
-def provenance_properties(agreement: Agreement) -> dict[str, str | int | bool]:
-    """The custom document properties written into every generated .docx."""
-    prov = agreement.provenance
-    props: dict[str, str | int | bool] = {
-        "agreement-kit version": prov.tool_version,
-        "Build date": prov.built,
-        "Clause pack": prov.pack_id,
-        "Clause pack version": prov.pack_version,
-        "Overlay packs": ", ".join(prov.overlays),
-        "Draft SHA-256": prov.draft_sha256,
-        "Final": agreement.final,
-        "Clause count": len(prov.clauses),
-    }
-    for clause_id, version in prov.clauses:
-        props[f"{CLAUSE_PREFIX}{clause_id}"] = version
-    return props
-
-
-def _custom_xml(props: dict[str, str | int | bool], existing: bytes | None) -> bytes:
-    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
-    kept = []
-    if existing:
-        try:
-            old = etree.fromstring(existing)
-            kept = [p for p in old if p.get("name") not in props]
-        except etree.XMLSyntaxError:
-            kept = []
-    for element in kept:
-        root.append(element)
-    for name, value in props.items():
-        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=FMTID, name=name)
-        if isinstance(value, bool):
-            etree.SubElement(prop, f"{{{VT_NS}}}bool").text = "true" if value else "false"
-        elif isinstance(value, int):
-            etree.SubElement(prop, f"{{{VT_NS}}}i4").text = str(value)
-        else:
-            etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
-    for pid, prop in enumerate(root, start=2):
-        prop.set("pid", str(pid))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _set_properties(doc: DocxTemplate, agreement: Agreement) -> None:
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    district = next((p.name for p in agreement.parties if p.role == "District"), "")
-    built = dt.datetime.combine(dt.date.fromisoformat(agreement.provenance.built), dt.time())
-    core = doc.docx.core_properties
-    core.title = agreement.title
-    core.subject = agreement.short_title
-    core.author = district
-    core.last_modified_by = district
-    core.keywords = "Wis. Stat. 66.0301; Policy 8407; " + agreement.program_title
-    core.category = "Intergovernmental agreement"
-    core.comments = "Final" if agreement.final else DRAFT_MARK
-    core.created = built
-    core.modified = built
-    core.revision = 1
-
-    package = doc.docx.part.package
-    existing = next(
-        (rel for rel in package.rels.values() if rel.reltype == CUSTOM_RT and not rel.is_external),
-        None,
-    )
-    old_blob = existing.target_part.blob if existing else None
-    blob = _custom_xml(provenance_properties(agreement), old_blob)
-    if existing:
-        existing.target_part._blob = blob
-    else:
-        part = Part(PackURI("/docProps/custom.xml"), CUSTOM_CT, blob, package)
-        package.relate_to(part, CUSTOM_RT)
-
-
-def read_custom_properties(docx: str | Path | bytes) -> dict[str, str]:
-    """The custom properties of a .docx (e.g. to see which clause versions it was built from)."""
-    import zipfile
-
-    source = io.BytesIO(docx) if isinstance(docx, bytes) else docx
-    with zipfile.ZipFile(source) as zf:
-        try:
-            data = zf.read("docProps/custom.xml")
-        except KeyError:
-            return {}
-    root = etree.fromstring(data)
-    return {p.get("name"): (p[0].text or "") if len(p) else "" for p in root}
-
-
-# ----------------------------------------------------------------------------- rendering
-
-
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
-
-
-def render_bytes(agreement: Agreement, template: str | Path | None = None) -> bytes:
-    """The filled .docx as bytes."""
-    from jinja2 import TemplateError
-
-    path = Path(template) if template else bundled_template()
-    if not path.is_file():
-        raise ProblemsError(
-            [Problem("template not found", file=str(path))], summary="cannot render"
-        )
-    try:
-        doc = DocxTemplate(str(path))
-        doc.init_docx()
-    except Exception as exc:  # not a zip, not a Word document
-        raise ProblemsError(
-            [Problem(f"not a Word (.docx) template: {exc}", file=str(path))],
-            summary="cannot render",
-        ) from None
-    try:
-        doc.render(template_context(agreement), jinja_env=_environment(), autoescape=True)
-    except TemplateError as exc:
-        where = getattr(exc, "docx_context", None)
-        hint = f"run 'agreement-kit template check {path}'"
-        message = f"the template could not be filled: {getattr(exc, 'message', None) or exc}"
-        if where:
-            near = " ".join(" ".join(str(x).split()) for x in where if str(x).strip())
-            message += f" (near: {near[:200]})"
-        raise ProblemsError(
-            [Problem(message, file=str(path), hint=hint)], summary="cannot render"
-        ) from None
-    _set_properties(doc, agreement)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def render_docx(
-    agreement: Agreement,
-    out: str | Path,
-    *,
-    template: str | Path | None = None,
-    overwrite: bool = False,
-) -> Path:
-    """Write the agreement to ``out`` atomically; refuses to replace a file unless ``overwrite``."""
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise FileExistsError(str(out))
-    atomic_write(out, render_bytes(agreement, template), overwrite=overwrite)
-    return out

@@ -1,0 +1,198 @@
+"""``new``, ``check``, ``build`` and ``wizard``: drafting an agreement and building the Word document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .common import (
+    INCOMPLETE,
+    OK,
+    UserError,
+    err,
+    library_for,
+    not_the_input,
+    overlays,
+    plain_library,
+    read_draft,
+)
+
+STARTER_NOTES = {
+    "packs": "Overlay clause packs (folders) layered over the bundled Wisconsin pack, in order.",
+    "district": "The school district: kind is common, union_high, unified or first_class_city.",
+    "agencies": (
+        "One entry per law enforcement agency. municipality is the legal party (the city, village,\n"
+        "# town or county); kind is city, village, town, county, tribe or state_agency."
+    ),
+    "program": (
+        "name is PSL or SRO. One placement per building: days (mon..sun), start and end (24-hour\n"
+        "# HH:MM), the building principal, and agency (0 = the first agency listed)."
+    ),
+    "term": "Dates as YYYY-MM-DD. renewal is none, automatic or by_agreement.",
+    "policy_options": "Match the options your board adopted in Policy 8407.",
+    "clauses": "optional: clause id -> true/false. alternatives: group -> the chosen clause id.",
+    "values": "Clause-specific answers (see 'agreement-kit library list').",
+}
+
+
+def _starter_text(draft: Any) -> str:
+    from ..drafts.io import dump_draft
+
+    lines = []
+    for line in dump_draft(draft).splitlines():
+        key = line.split(":", 1)[0]
+        if not line.startswith((" ", "-", "#")) and key in STARTER_NOTES:
+            lines += ["", f"# {STARTER_NOTES[key]}"]
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from ..drafts.io import new_draft
+    from ..yamlio import atomic_write
+
+    path = Path(args.draft)
+    if path.exists() and not args.force:
+        raise UserError(f"{path} already exists", INCOMPLETE, "use --force to replace it")
+    library = plain_library(args)
+    draft = new_draft(library)
+    if overlays(args):  # so that 'check' and the wizard load the same packs later
+        folder = path.resolve().parent
+        packs = [os.path.relpath(Path(p).resolve(), folder) for p in overlays(args)]
+        draft = draft.model_copy(update={"packs": packs})
+    atomic_write(path, _starter_text(draft))
+    print(f"Wrote {path}. Fill in the answers, then run: agreement-kit check {path}")
+    return OK
+
+
+def _print_coverage(coverage: Any, library: Any) -> None:
+    print(f"Policy coverage ({library.pack.title} {library.pack.version}):")
+    for req in coverage.requirements:
+        if req.state == "not-applicable":
+            mark, detail = "n/a", "does not apply under the chosen policy options"
+        elif req.state == "covered":
+            mark, detail = "ok ", ", ".join(req.covered_by)
+        elif req.state == "needs-answers":
+            mark, detail = "...", f"{', '.join(req.covered_by)} (answers still missing)"
+        else:
+            mark, detail = "-- ", "NOT COVERED"
+        print(f"  [{mark}] {req.id:<20} {req.title}: {detail}")
+    missing = coverage.missing_answers
+    if missing:
+        print("Missing answers:")
+        for path, ids in missing.items():
+            print(f"  {path}  (needed by {', '.join(ids)})")
+    for problem in coverage.problems:
+        print(f"Problem: {problem}")
+    included = len(coverage.included)
+    if coverage.complete:
+        print(f"Complete: {included} clauses included; ready to build.")
+    else:
+        print(f"Incomplete: {len(coverage.gaps())} gap(s) to resolve before building.")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from ..engine.coverage import check_coverage
+
+    draft = read_draft(args.draft)
+    library = library_for(args, draft, args.draft)
+    coverage = check_coverage(library, draft)
+    if args.json:
+        print(json.dumps(coverage.to_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_coverage(coverage, library)
+    return OK if coverage.complete else INCOMPLETE
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from ..engine.assembly import assemble
+    from ..engine.coverage import check_coverage
+    from ..word.render import render_docx
+
+    draft = read_draft(args.draft)
+    library = library_for(args, draft, args.draft)
+    out = Path(args.output) if args.output else Path(args.draft).with_suffix(".docx")
+    if out.suffix.lower() != ".docx":
+        raise UserError(
+            f"{out}: the output must be a .docx file", hint="use --pdf to get a PDF beside it"
+        )
+    not_the_input(out, args.draft)
+    targets = [out, out.with_suffix(".pdf")] if getattr(args, "pdf", False) else [out]
+    for target in targets:
+        if target.exists() and not args.force:
+            raise UserError(
+                f"{target} already exists; not replaced", INCOMPLETE, "use --force to replace it"
+            )
+    coverage = check_coverage(library, draft)
+    if not coverage.complete:
+        err(f"Cannot build {out}: the agreement is not complete yet.")
+        for gap in coverage.gaps():
+            err(f"  - {gap}")
+        err(f"Run 'agreement-kit check {args.draft}' for the full checklist.")
+        return INCOMPLETE
+    agreement = assemble(library, draft)
+    render_docx(agreement, out, template=getattr(args, "template", None), overwrite=args.force)
+    print(f"Wrote {out}")
+    if getattr(args, "pdf", False):
+        return _pdf(out, args.force)
+    return OK
+
+
+def _pdf(docx: Path, force: bool) -> int:
+    try:
+        from ..word.pdf import convert_to_pdf
+    except ImportError:  # pragma: no cover - the document module provides it
+        raise UserError("PDF output is not available in this version") from None
+    pdf = convert_to_pdf(docx, overwrite=force)
+    print(f"Wrote {pdf}")
+    return OK
+
+
+def cmd_wizard(args: argparse.Namespace) -> int:
+    try:
+        from tui.app import run_wizard
+    except ImportError:
+        from . import build_parser
+
+        build_parser().print_help()
+        return OK
+    return run_wizard(
+        getattr(args, "draft", None),
+        library=overlays(args),
+        template=getattr(args, "template", None),
+    )
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``new``, ``check``, ``build`` and ``wizard``."""
+    p = sub.add_parser("new", parents=[common], help="write a commented starter draft")
+    p.add_argument("draft", metavar="DRAFT.yaml")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="show policy coverage and missing answers (exit 0 if complete)",
+    )
+    p.add_argument("draft", metavar="DRAFT.yaml")
+    p.add_argument("--json", action="store_true", help="print the coverage as JSON")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("build", parents=[common], help="write the agreement as a Word document")
+    p.add_argument("draft", metavar="DRAFT.yaml")
+    p.add_argument(
+        "-o", "--output", metavar="OUT.docx", help="where to write (default: DRAFT.docx)"
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
+    p.add_argument("--template", metavar="TEMPLATE.docx", help="use your own Word template")
+    p.add_argument("--pdf", action="store_true", help="also write a PDF (needs LibreOffice)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("wizard", parents=[common], help="open the drafting wizard")
+    p.add_argument("draft", nargs="?", metavar="DRAFT.yaml", help="draft to resume or create")
+    p.add_argument("--template", metavar="TEMPLATE.docx", help="use your own Word template")
+    p.set_defaults(func=cmd_wizard)

@@ -1,0 +1,48 @@
+"""``template check``: what in a Word template would break a render."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..problems import ProblemsError
+
+
+def cmd_template_check(args: argparse.Namespace) -> int:
+    from ..resources import bundled_template
+    from ..word.template_check import check_template, count_tags
+
+    path = Path(args.template_file) if args.template_file else bundled_template()
+    problems = check_template(path)
+    if problems:
+        count = len(problems)
+        raise ProblemsError(
+            problems,
+            summary=f"{path}: {count} problem{'s' * (count != 1)} would break the render",
+        )
+    print(f"OK: {path}: {count_tags(path)} tags, no problems found.")
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register ``agreement-kit template check TEMPLATE.docx``."""
+    group = sub.add_parser("template", help="check a Word template before using it")
+    actions = group.add_subparsers(dest="template_command", metavar="ACTION", required=True)
+    check = actions.add_parser(
+        "check",
+        parents=[common],
+        help="report what would break a render (exit 0 clean, 2 problems)",
+        description=(
+            "Report tags split across Word runs, curly quotes in tags, variables the context does "
+            "not provide, control tags sharing a paragraph/row/cell, tags in tracked changes, "
+            "footnotes, endnotes or comments, and malformed Jinja. See docs/templates.md."
+        ),
+    )
+    check.add_argument(
+        "template_file",
+        nargs="?",
+        metavar="TEMPLATE.docx",
+        help="the template to check (default: the bundled one)",
+    )
+    check.set_defaults(func=cmd_template_check)

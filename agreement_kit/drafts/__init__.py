@@ -1,0 +1,1 @@
+"""Drafts: the answers for one agreement, their model, and reading, checking and saving draft files."""

@@ -1,0 +1,1 @@
+"""The engine: clause context, sandboxed clause text, coverage and assembly."""

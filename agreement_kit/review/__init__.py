@@ -1,0 +1,1 @@
+"""Counsel's review: the checklist and its renderers."""

@@ -1,0 +1,1 @@
+"""Word documents: filling the template, document properties, template checks and PDF output."""
