@@ -100,12 +100,12 @@ def _set(data: Any, parts: list[str | int], value: Any) -> Any:
     if isinstance(data, list):
         if not isinstance(head, int) or head >= len(data):
             raise AnswerError(f"there is no item {head} here")
-        copy = list(data)
-        copy[head] = _set(copy[head], rest, value)
-        return copy
-    copy = dict(data or {})
-    copy[head] = _set(copy.get(head), rest, value)
-    return copy
+        items = list(data)
+        items[head] = _set(items[head], rest, value)
+        return items
+    mapping = dict(data or {})
+    mapping[head] = _set(mapping.get(head), rest, value)
+    return mapping
 
 
 def _with(draft: Draft, path: str, value: Any) -> Draft:
@@ -235,7 +235,7 @@ def stale_choices(draft: Draft, library: Library) -> list[str]:
 
 def without_stale_choices(draft: Draft, library: Library) -> Draft:
     """A new draft without the choices :func:`stale_choices` lists."""
-    data = draft.model_dump(mode="python")
+    data: dict[Any, Any] = draft.model_dump(mode="python")
     for path in stale_choices(draft, library):
         root, *middle, key = parse_path(path)
         container = data[root]

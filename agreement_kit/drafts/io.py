@@ -96,7 +96,7 @@ def check_against_library(draft: Draft, library: Library, file: str | None = Non
                 )
             )
     inputs = library.clause_inputs()
-    for key, value in draft.values.items():
+    for key, answer in draft.values.items():
         if key not in inputs:
             close = difflib.get_close_matches(key, list(inputs), n=1)
             out.append(
@@ -106,7 +106,7 @@ def check_against_library(draft: Draft, library: Library, file: str | None = Non
                     f"did you mean '{close[0]}'?" if close else None,
                 )
             )
-        elif message := value_problem(inputs[key], value):
+        elif message := value_problem(inputs[key], answer):
             out.append(problem(("values", key), f"{inputs[key].label}: {message}"))
     return out
 

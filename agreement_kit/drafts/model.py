@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from collections.abc import Sequence
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-DRAFT_FORMAT = 1
+DRAFT_FORMAT: Final = 1
 
 DistrictKind = Literal["common", "union_high", "unified", "first_class_city"]
 MunicipalityKind = Literal["city", "village", "town", "county", "tribe", "state_agency"]
@@ -165,10 +166,11 @@ class Draft(Part):
     @model_validator(mode="after")
     def _agency_indexes(self) -> Draft:
         count = len(self.agencies)
-        for where, items in (
+        staffed: tuple[tuple[str, Sequence[Placement | Officer]], ...] = (
             ("placements", self.program.placements),
             ("officers", self.program.officers),
-        ):
+        )
+        for where, items in staffed:
             for i, item in enumerate(items):
                 if item.agency >= max(count, 1):
                     raise ValueError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from ..drafts.model import Agency, Draft, Placement
@@ -66,12 +67,12 @@ SOURCES: dict[str, str] = {
 }
 
 
-def join_and(items: list[str], word: str = "and") -> str:
+def join_and(items: Sequence[object], word: str = "and") -> str:
     """'A', 'A and B', 'A, B, and C' (serial comma, as legal drafting prefers)."""
-    items = [str(i) for i in items]
-    if len(items) <= 2:
-        return f" {word} ".join(items)
-    return ", ".join(items[:-1]) + f", {word} " + items[-1]
+    names = [str(i) for i in items]
+    if len(names) <= 2:
+        return f" {word} ".join(names)
+    return ", ".join(names[:-1]) + f", {word} " + names[-1]
 
 
 def with_article(name: str | None) -> str | None:

@@ -126,13 +126,13 @@ def analyse(source: str) -> Analysis:
         )
     if any(True for _ in ast.find_all((nodes.Macro, nodes.CallBlock))):
         result.problems.append("macros are not allowed in clause text")
-    for node in ast.find_all(nodes.Const):
-        if isinstance(node.value, str) and node.value.startswith("_"):
-            result.problems.append(f"'{node.value}' is not allowed in clause text")
-        elif isinstance(node.value, (int, float)) and abs(node.value) > 10**9:
-            result.problems.append(f"the number {node.value} is too large for clause text")
-    for node in ast.find_all(nodes.Pow):
-        if not (isinstance(node.right, nodes.Const) and abs(node.right.value) <= 64):
+    for const in ast.find_all(nodes.Const):
+        if isinstance(const.value, str) and const.value.startswith("_"):
+            result.problems.append(f"'{const.value}' is not allowed in clause text")
+        elif isinstance(const.value, (int, float)) and abs(const.value) > 10**9:
+            result.problems.append(f"the number {const.value} is too large for clause text")
+    for power in ast.find_all(nodes.Pow):
+        if not (isinstance(power.right, nodes.Const) and abs(power.right.value) <= 64):
             result.problems.append("'**' needs a small constant exponent in clause text")
     visit(ast, {})
     return result

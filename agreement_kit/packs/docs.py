@@ -157,14 +157,14 @@ def library_markdown(library: Library) -> str:
         )
     out += ["", "## Guidance for counsel", ""]
     for section in library.sections:
-        members = sorted(
+        in_section = sorted(
             (c for c in library.clauses.values() if c.section == section.id),
             key=lambda c: c.order,
         )
-        if not members:
+        if not in_section:
             continue
         out += [f"### {section.title}", ""]
-        for clause in members:
+        for clause in in_section:
             out += [f"#### `{clause.id}` — {clause.title}", ""]
             line = f"*{_status(library, clause.id)}*"
             if clause.covers:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..problems import Problem, ProblemsError
 from ..resources import bundled_pack_dir
@@ -26,7 +26,9 @@ class _PackFiles:
     clauses: list[tuple[Clause, Located]] = field(default_factory=list)
 
 
-def _load_model(path: Path, model: type, problems: list[Problem], **kw: Any) -> tuple[Any, Any]:
+def _load_model(
+    path: Path, model: type[BaseModel], problems: list[Problem], **kw: Any
+) -> tuple[Any, Any]:
     located, found = read_yaml(path)
     problems.extend(found)
     if located is None:

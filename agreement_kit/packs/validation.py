@@ -46,13 +46,13 @@ def validate(library: Library, packs: list[_PackFiles], structure: bool = True) 
                     f"sections in pack.yaml: {', '.join(sorted(section_ids))}",
                 )
             )
-        for i, req in enumerate(clause.covers if structure else []):
-            if req not in library.requirements:
+        for i, req_id in enumerate(clause.covers if structure else []):
+            if req_id not in library.requirements:
                 problems.append(
                     at(
                         clause.id,
                         ("covers", i),
-                        f"covers unknown requirement '{req}'",
+                        f"covers unknown requirement '{req_id}'",
                         f"requirements in policy.yaml: {', '.join(library.requirements)}",
                     )
                 )
@@ -77,8 +77,8 @@ def validate(library: Library, packs: list[_PackFiles], structure: bool = True) 
                     at(clause.id, ("text", i), f"paragraph {i + 1} cannot be compiled: {exc}")
                 )
                 continue
-            for message in found.problems:
-                problems.append(at(clause.id, ("text", i), message))
+            for text in found.problems:
+                problems.append(at(clause.id, ("text", i), text))
             for path in sorted(found.paths):
                 if path[0] == "values" and len(path) > 1 and path[1] not in clause_schema["values"]:
                     problems.append(

@@ -121,7 +121,8 @@ class ClausesStep(StepPane):
                 yield Static(id="clause-guidance")
                 yield Static(id="clause-citations")
 
-    async def on_mount(self) -> None:  # the base class's on_mount runs too (Textual calls both)
+    # The base class's on_mount runs too: Textual calls the handler of every class in the MRO.
+    async def on_mount(self) -> None:  # type: ignore[override]
         if self.current:
             listing = self.query_one(ClauseList)
             listing.highlighted = listing.get_option_index(self.current)
@@ -182,8 +183,10 @@ class ClausesStep(StepPane):
         for item in clause.inputs:
             path = f"values.{item.id}"
             value = self.draft.values.get(item.id)
+            control: AnswerSelect | AnswerInput
             if item.kind == "choice":
-                control = AnswerSelect(path, [(c.label, c.value) for c in item.choices], value)
+                choices = [(c.label, c.value) for c in item.choices]
+                control = AnswerSelect(path, choices, value if isinstance(value, str) else None)
             else:
                 example = f"e.g. {item.default}" if item.default not in (None, "") else ""
                 kind = _INPUT_KINDS.get(item.kind, "text")

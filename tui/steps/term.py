@@ -45,6 +45,7 @@ class TermStep(StepPane):
             path = f"policy_options.{option.id}"
             value = self.draft.policy_options.get(option.id, option.default)
             help = option.help
+            control: AnswerCheckbox | AnswerSelect
             if option.kind == "bool":
                 control = AnswerCheckbox(path, "", bool(value))
                 help = yes_help(help)

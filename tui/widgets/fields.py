@@ -107,7 +107,7 @@ class AnswerSelect(Select[str]):
         known = value in {v for _, v in choices}
         super().__init__(
             choices,
-            value=value if known else Select.NULL,
+            value=value if known and value is not None else Select.NULL,
             prompt=prompt,
             allow_blank=allow_blank,
             id=field_id(path),
@@ -118,7 +118,7 @@ class AnswerSelect(Select[str]):
 
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
-        value = None if event.value is Select.NULL else event.value
+        value = event.value if isinstance(event.value, str) else None
         if value != self.committed:
             self.committed = value
             self.post_message(AnswerChanged(self.path, value))
@@ -161,7 +161,7 @@ class DaysPicker(Widget, can_focus=True):
     BINDINGS = [
         Binding("left", "move(-1)", "Previous day", show=False),
         Binding("right", "move(1)", "Next day", show=False),
-        Binding("space,enter", "toggle", "Toggle day", id="toggle-day"),
+        Binding("space,enter", "toggle_day", "Toggle day", id="toggle-day"),
         Binding("w", "weekdays", "Mon–Fri", id="weekdays"),
     ]
     COMPONENT_CLASSES = {"days--on", "days--cursor"}
@@ -194,7 +194,7 @@ class DaysPicker(Widget, can_focus=True):
     def action_move(self, delta: int) -> None:
         self.cursor = (self.cursor + delta) % len(DAYS)
 
-    def action_toggle(self) -> None:
+    def action_toggle_day(self) -> None:
         day = DAYS[self.cursor][0]
         self._set(set(self.days) ^ {day})
 
@@ -205,7 +205,7 @@ class DaysPicker(Widget, can_focus=True):
         index = event.x // 4
         if 0 <= index < len(DAYS):
             self.cursor = index
-            self.action_toggle()
+            self.action_toggle_day()
 
     def on_focus(self) -> None:
         self.refresh()
