@@ -123,6 +123,13 @@ class Clause(Strict):
     covers: list[str] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
     guidance: str = ""
+    verify: list[str] = Field(
+        default_factory=list,
+        description=(
+            "points counsel must verify before signing (one sentence each); the checklist gathers "
+            "them, with those guidance sentences that say 'verify', into one list"
+        ),
+    )
     summary: str = Field(default="", description="one line for the checklist and the wizard")
     inputs: list[ClauseInput] = Field(default_factory=list)
     text: list[str] = Field(min_length=1, description="paragraphs; Jinja with the draft's answers")
