@@ -43,7 +43,9 @@ TOOL_TALK = [
 
 def tool_talk(text: str) -> list[str]:
     """The kinds of tool talk found in ``text``, with the words that matched."""
-    return [f"{what} ({m.group(0)!r})" for what, pattern in TOOL_TALK if (m := pattern.search(text))]
+    return [
+        f"{what} ({m.group(0)!r})" for what, pattern in TOOL_TALK if (m := pattern.search(text))
+    ]
 
 
 def guidance_defects(library: Library) -> list[str]:
