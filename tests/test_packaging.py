@@ -36,6 +36,9 @@ def test_wheel_contains_pack_template_and_wizard(wheel):
     )
     assert "agreement_kit/_data/templates/agreement.docx" in names
     assert "tui/__init__.py" in names
+    assert "agreement_kit/py.typed" in names
+    for kind in ("pack", "policy", "clause", "draft"):
+        assert f"agreement_kit/_data/schemas/{kind}.schema.json" in names
     assert not any(n.startswith("tests/") for n in names)
 
 

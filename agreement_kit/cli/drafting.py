@@ -38,10 +38,11 @@ STARTER_NOTES = {
 }
 
 
-def _starter_text(draft: Any) -> str:
+def _starter_text(draft: Any, path: Path) -> str:
     from ..drafts.io import dump_draft
+    from ..packs.schema import schema_comment
 
-    lines = []
+    lines = [schema_comment("draft", path)]  # editors then offer the draft's keys
     for line in dump_draft(draft).splitlines():
         key = line.split(":", 1)[0]
         if not line.startswith((" ", "-", "#")) and key in STARTER_NOTES:
@@ -63,7 +64,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         folder = path.resolve().parent
         packs = [os.path.relpath(Path(p).resolve(), folder) for p in overlays(args)]
         draft = draft.model_copy(update={"packs": packs})
-    atomic_write(path, _starter_text(draft))
+    atomic_write(path, _starter_text(draft, path))
     print(f"Wrote {path}. Fill in the answers, then run: agreement-kit check {path}")
     return OK
 

@@ -103,8 +103,29 @@ def cmd_library_docs(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_library_schema(args: argparse.Namespace) -> int:
+    from ..packs.schema import schemas, write_schemas
+
+    if args.check:
+        folder = Path(args.output)
+        stale = [
+            name
+            for name, text in schemas().items()
+            if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text
+        ]
+        if stale:
+            print(f"Out of date in {folder}: {', '.join(stale)}")
+            print(f"Regenerate with: agreement-kit library schema -o {folder}")
+            return INCOMPLETE
+        print(f"Schemas in {folder} match the models.")
+        return OK
+    for path in write_schemas(args.output):
+        print(f"Wrote {path}")
+    return OK
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """``library validate``, ``library list`` and ``library docs``."""
+    """``library validate | list | docs | schema``."""
     lib = sub.add_parser("library", help="validate or list clause packs")
     lib_sub = lib.add_subparsers(dest="library_command", metavar="ACTION", required=True)
     p = lib_sub.add_parser(
@@ -122,3 +143,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE.md", help="write to a file instead of stdout")
     p.add_argument("--force", action="store_true", help="replace an existing output file")
     p.set_defaults(func=cmd_library_docs)
+
+    p = lib_sub.add_parser(
+        "schema",
+        parents=[common],
+        help="write JSON Schemas for pack, policy, clause and draft files (for editors)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        default="schemas",
+        help="folder to write (default: schemas)",
+    )
+    p.add_argument(
+        "--check", action="store_true", help="only check that the files in DIR are up to date"
+    )
+    p.set_defaults(func=cmd_library_schema)

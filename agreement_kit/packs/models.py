@@ -23,32 +23,42 @@ class Strict(BaseModel):
 class Section(Strict):
     """One article of the agreement, in the order the agreement shows them."""
 
-    id: str = Field(pattern=KEBAB)
-    title: str
-    kind: Literal["recitals", "article"] = "article"
+    id: str = Field(pattern=KEBAB, description="kebab-case id that clauses name in `section:`")
+    title: str = Field(description="the article's heading in the agreement")
+    kind: Literal["recitals", "article"] = Field(
+        default="article",
+        description="recitals print unnumbered before Article 1; articles are numbered",
+    )
 
 
 class PackManifest(Strict):
     """``pack.yaml``: what the pack is and where it sits among other packs."""
 
-    id: str = Field(pattern=KEBAB)
-    title: str
-    version: str
-    format: Literal[1] = 1
+    id: str = Field(
+        pattern=KEBAB, description="the pack's kebab-case id, unique among loaded packs"
+    )
+    title: str = Field(description="the pack's name as people read it")
+    version: str = Field(description="the pack's version, e.g. 1.2.0")
+    format: Literal[1] = Field(default=1, description="the pack format version; always 1")
     extends: str | None = Field(
         default=None, description="id of the pack this one overlays (None for a base pack)"
     )
     policy: str | None = Field(default=None, description="the board policy the pack implements")
-    description: str = ""
-    sections: list[Section] = Field(default_factory=list)
+    description: str = Field(default="", description="what the pack is for, for people")
+    sections: list[Section] = Field(
+        default_factory=list,
+        description="articles in agreement order; an overlay's new ids are appended, known ids retitled",
+    )
     drop: list[str] = Field(
         default_factory=list, description="optional clauses of earlier packs that this pack removes"
     )
 
 
 class OptionChoice(Strict):
-    value: str = Field(pattern=SNAKE)
-    label: str
+    """One value a choice can take."""
+
+    value: str = Field(pattern=SNAKE, description="the snake_case value drafts and clause text use")
+    label: str = Field(description="how the choice is shown to people")
 
 
 class PolicyOption(Strict):
@@ -57,23 +67,30 @@ class PolicyOption(Strict):
     The draft answers it under ``policy_options.<id>``; clause text reads ``options.<id>``.
     """
 
-    id: str = Field(pattern=SNAKE)
-    question: str
-    kind: Literal["choice", "bool"]
-    choices: list[OptionChoice] = Field(default_factory=list)
-    default: str | bool
-    source: str = ""
-    help: str = ""
+    id: str = Field(pattern=SNAKE, description="snake_case id: policy_options.<id> in a draft")
+    question: str = Field(description="the question the wizard asks")
+    kind: Literal["choice", "bool"] = Field(description="choice (one of choices) or bool")
+    choices: list[OptionChoice] = Field(
+        default_factory=list, description="for kind choice: the values it can take"
+    )
+    default: str | bool = Field(description="the answer a new draft starts with")
+    source: str = Field(default="", description="where in the policy the option is")
+    help: str = Field(default="", description="a note shown with the question")
 
 
 class Requirement(Strict):
     """One thing the agreement must provide, with where the obligation comes from."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")
-    title: str
-    summary: str
-    source: str
-    kind: Literal["policy-item", "policy-prose", "statute"] = "policy-item"
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$",
+        description="e.g. A..I for policy items, a kebab-case name for a prose obligation",
+    )
+    title: str = Field(description="a short name for the requirement")
+    summary: str = Field(description="what the agreement must provide, in our own words")
+    source: str = Field(description="where the obligation comes from (policy item, statute)")
+    kind: Literal["policy-item", "policy-prose", "statute"] = Field(
+        default="policy-item", description="policy-item, policy-prose or statute"
+    )
     applies_if: dict[str, str | bool] = Field(
         default_factory=dict,
         description="policy option answers that make this requirement apply (all must match)",
@@ -83,30 +100,44 @@ class Requirement(Strict):
 class Policy(Strict):
     """``policy.yaml``: the requirements a complete agreement must cover."""
 
-    id: str
-    title: str
-    requirements: list[Requirement] = Field(default_factory=list)
-    options: list[PolicyOption] = Field(default_factory=list)
+    id: str = Field(description="the policy's id, e.g. po8407")
+    title: str = Field(description="the policy's title")
+    requirements: list[Requirement] = Field(
+        default_factory=list, description="what a complete agreement must cover"
+    )
+    options: list[PolicyOption] = Field(
+        default_factory=list, description="choices the board made when adopting the policy"
+    )
 
 
 class ClauseInput(Strict):
     """A clause-specific answer (e.g. a cost-share percentage) that clause text reads as ``values.<id>``."""
 
-    id: str = Field(pattern=SNAKE)
-    label: str
-    kind: Literal["text", "integer", "number", "percent", "money", "date", "choice"] = "text"
-    choices: list[OptionChoice] = Field(default_factory=list)
-    default: str | int | float | None = None
-    help: str = ""
+    id: str = Field(pattern=SNAKE, description="snake_case id: values.<id> in a draft and in text")
+    label: str = Field(description="the question the wizard asks")
+    kind: Literal["text", "integer", "number", "percent", "money", "date", "choice"] = Field(
+        default="text", description="what kind of answer it takes"
+    )
+    choices: list[OptionChoice] = Field(
+        default_factory=list, description="for kind choice: the values it can take"
+    )
+    default: str | int | float | None = Field(
+        default=None,
+        description="used when a draft gives no answer (never for money or percent)",
+    )
+    help: str = Field(default="", description="a note shown with the question")
 
 
 class Clause(Strict):
     """One clause of the library."""
 
-    id: str = Field(pattern=KEBAB)
-    title: str
-    version: str
-    section: str = Field(pattern=KEBAB)
+    id: str = Field(
+        pattern=KEBAB,
+        description="stable kebab-case id; an overlay reuses it to replace the clause",
+    )
+    title: str = Field(description="the clause heading in the agreement")
+    version: str = Field(description="the author's version of this clause, e.g. 1.1")
+    section: str = Field(pattern=KEBAB, description="the id of the section (article) it sits in")
     status: Literal["required", "recommended", "optional"] = Field(
         description=(
             "required: always included; recommended: included unless left out with a recorded "
@@ -120,9 +151,13 @@ class Clause(Strict):
         description="alternative group: exactly one clause of the group is chosen",
     )
     order: int = Field(default=100, description="position within its section (ascending)")
-    covers: list[str] = Field(default_factory=list)
-    citations: list[str] = Field(default_factory=list)
-    guidance: str = ""
+    covers: list[str] = Field(default_factory=list, description="ids of requirements it meets")
+    citations: list[str] = Field(
+        default_factory=list, description="statutes, cases and policy items it rests on"
+    )
+    guidance: str = Field(
+        default="", description="the note for counsel: why it is there, what to check, fallbacks"
+    )
     verify: list[str] = Field(
         default_factory=list,
         description=(
@@ -131,7 +166,9 @@ class Clause(Strict):
         ),
     )
     summary: str = Field(default="", description="one line for the checklist and the wizard")
-    inputs: list[ClauseInput] = Field(default_factory=list)
+    inputs: list[ClauseInput] = Field(
+        default_factory=list, description="clause-specific answers its text reads as values.<id>"
+    )
     text: list[str] = Field(min_length=1, description="paragraphs; Jinja with the draft's answers")
 
     @field_validator("text")
