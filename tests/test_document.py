@@ -476,6 +476,10 @@ def _own_template(path: Path, extra: str = "") -> Path:
     ].text = "LETTERHEAD {{ district.name }} {{ district.address }}"
     document.add_paragraph("{{ title }}", style="Title")
     document.add_paragraph("{{ parties_text }}")
+    document.add_paragraph("{%p for r in recitals %}")
+    document.add_paragraph("{{ r.lead }}{{ r.text }}")
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{{ now_therefore.lead }}{{ now_therefore.text }}")
     document.add_paragraph("{%p for s in articles %}")
     document.add_paragraph("{{ s.number }}. {{ s.title }}", style="Heading 1")
     document.add_paragraph("{%p for c in s.clauses %}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -22,12 +23,23 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class ClauseRef(_Out):
+    """Where ``ref('target')`` printed the target's number in ``paragraphs[paragraph]``: the
+    characters ``start:end`` (the "8.1" of "Section 8.1"). The Word render makes them a REF field."""
+
+    paragraph: int
+    start: int
+    end: int
+    target: str
+
+
 class AssembledClause(_Out):
     number: str  # "3.2"
     id: str
     title: str
     version: str
     paragraphs: list[str]
+    refs: list[ClauseRef] = []
 
 
 class AssembledSection(_Out):
@@ -123,6 +135,26 @@ class Agreement(_Out):
                 for i, para in enumerate(clause.paragraphs):
                     lines += [(prefix if i == 0 else "") + para, ""]
         return "\n".join(lines)
+
+
+_REF_OPEN, _REF_CLOSE = "\ue000", "\ue001"  # private-use marks around a ref() target while rendering
+_REF_MARK = re.compile(f"{_REF_OPEN}([a-z0-9-]+){_REF_CLOSE}")
+
+
+def _resolve_refs(text: str, numbers: dict[str, str], paragraph: int, out: list[ClauseRef]) -> str:
+    """Replace the marks ``ref()`` left with the target's number, noting where each one went."""
+    parts: list[str] = []
+    length, last = 0, 0
+    for match in _REF_MARK.finditer(text):
+        parts.append(text[last : match.start()])
+        length += match.start() - last
+        number = numbers.get(match.group(1), "")
+        out.append(ClauseRef(paragraph=paragraph, start=length, end=length + len(number), target=match.group(1)))
+        parts.append(number)
+        length += len(number)
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts).replace(_REF_OPEN, "").replace(_REF_CLOSE, "")
 
 
 def draft_hash(draft: Draft) -> str:
@@ -266,7 +298,9 @@ def assemble(
                 raise ClauseRenderError(
                     clause_id, f"refers to clause '{target}', which this agreement does not include"
                 )
-            return f"Section {numbers[target]}" if numbers[target] else "the recitals"
+            if not numbers[target]:
+                return "the recitals"
+            return f"Section {_REF_OPEN}{target}{_REF_CLOSE}"
 
         return ref
 
@@ -275,10 +309,12 @@ def assemble(
     for section, number, members in layout:
         clauses = []
         for clause, clause_number in members:
-            paragraphs = []
+            paragraphs: list[str] = []
+            refs: list[ClauseRef] = []
             for source in clause.text:
                 try:
-                    paragraphs.append(render_text(clause.id, source, context, make_ref(clause.id)))
+                    rendered = render_text(clause.id, source, context, make_ref(clause.id))
+                    paragraphs.append(_resolve_refs(rendered, numbers, len(paragraphs), refs))
                 except ClauseRenderError as exc:
                     gaps = missing.get(clause.id)
                     message = f"missing answer: {', '.join(gaps)}" if gaps else exc.message
@@ -292,6 +328,7 @@ def assemble(
                     title=clause.title,
                     version=clause.version,
                     paragraphs=paragraphs,
+                    refs=refs,
                 )
             )
         sections.append(

@@ -1,24 +1,33 @@
 """Rendering an assembled agreement into a Word document with docxtpl.
 
-:func:`render_bytes` fills the template (the context comes from :mod:`.views`) in a sandboxed Jinja
-environment with autoescape on (answers come out exactly as typed), then writes the document
-properties (:mod:`.properties`).
+:func:`render_document` fills the template (the context comes from :mod:`.views`) in a sandboxed
+Jinja environment with autoescape on (answers come out exactly as typed), parses what docxtpl
+produced strictly (a character XML cannot hold is an error, never silently cut off by a recovering
+parser), checks that the whole agreement is in it and anchors it (:mod:`.verify`), writes the
+document properties (:mod:`.properties`) and our provenance part (:mod:`.record`), and verifies the
+saved bytes once more. :func:`render_bytes` and :func:`render_docx` are the stable entry points.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from ..engine.assembly import Agreement
 from ..problems import Problem, ProblemsError
 from ..resources import bundled_template
 from ..yamlio import atomic_write
+from .ooxml import strict_parser
 from .properties import _set_properties
+from .record import attach_record
+from .verify import BuildReport, finish_document, verify_document
 from .views import template_context
 
 # ----------------------------------------------------------------------------- rendering
@@ -28,28 +37,58 @@ def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
-def render_bytes(agreement: Agreement, template: str | Path | None = None) -> bytes:
-    """The filled .docx as bytes."""
-    from jinja2 import TemplateError
+class _RenderLoss(Exception):
+    """docxtpl produced XML that does not parse strictly (it would have recovered, losing text)."""
 
-    path = Path(template) if template else bundled_template()
+    def __init__(self, part: str, detail: str) -> None:
+        super().__init__(f"{part}: {detail}")
+        self.part = part
+        self.detail = detail
+
+
+class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl with its recovering re-parse of the body replaced by a strict one."""
+
+    def fix_tables(self, xml: str) -> Any:
+        try:
+            etree.fromstring(xml.encode("utf-8", "strict"), parser=strict_parser())
+        except UnicodeEncodeError as exc:
+            raise _RenderLoss("word/document.xml", f"a character no file can hold ({exc.reason})") from None
+        except etree.XMLSyntaxError as exc:
+            raise _RenderLoss("word/document.xml", str(exc)) from None
+        return super().fix_tables(xml)
+
+
+@dataclass
+class RenderedDocument:
+    """The filled .docx and what the build's self-check found."""
+
+    data: bytes
+    report: BuildReport
+
+
+def _load(path: Path) -> DocxTemplate:
     if not path.is_file():
-        raise ProblemsError(
-            [Problem("template not found", file=str(path))], summary="cannot render"
-        )
+        raise ProblemsError([Problem("template not found", file=str(path))], summary="cannot render")
     try:
-        doc = DocxTemplate(str(path))
+        doc = _StrictTemplate(str(path))
         doc.init_docx()
     except Exception as exc:  # not a zip, not a Word document
         raise ProblemsError(
             [Problem(f"not a Word (.docx) template: {exc}", file=str(path))],
             summary="cannot render",
         ) from None
+    return doc
+
+
+def _fill(doc: DocxTemplate, agreement: Agreement, path: Path) -> None:
+    from jinja2 import TemplateError
+
+    hint = f"run 'agreement-kit template check {path}'"
     try:
         doc.render(template_context(agreement), jinja_env=_environment(), autoescape=True)
     except TemplateError as exc:
         where = getattr(exc, "docx_context", None)
-        hint = f"run 'agreement-kit template check {path}'"
         message = f"the template could not be filled: {getattr(exc, 'message', None) or exc}"
         if where:
             near = " ".join(" ".join(str(x).split()) for x in where if str(x).strip())
@@ -57,10 +96,58 @@ def render_bytes(agreement: Agreement, template: str | Path | None = None) -> by
         raise ProblemsError(
             [Problem(message, file=str(path), hint=hint)], summary="cannot render"
         ) from None
-    _set_properties(doc, agreement)
+    except _RenderLoss as exc:
+        raise ProblemsError(
+            [
+                Problem(
+                    f"filling the template produced XML that is not well-formed in {exc.part} "
+                    f"({exc.detail}); text would have been lost",
+                    file=str(path),
+                    code="render-not-xml",
+                    hint="an answer or clause contains a character a Word document cannot hold; "
+                    "run 'agreement-kit check' on the draft",
+                )
+            ],
+            summary="cannot render",
+        ) from None
+    except (etree.XMLSyntaxError, ValueError) as exc:  # a header or footer that does not parse
+        raise ProblemsError(
+            [
+                Problem(
+                    f"filling the template produced a part that is not well-formed XML ({exc})",
+                    file=str(path),
+                    code="render-not-xml",
+                    hint=hint,
+                )
+            ],
+            summary="cannot render",
+        ) from None
+    except (RecursionError, OverflowError, MemoryError) as exc:
+        raise ProblemsError(
+            [Problem(f"the template could not be filled: {type(exc).__name__}", file=str(path), hint=hint)],
+            summary="cannot render",
+        ) from None
+
+
+def render_document(agreement: Agreement, template: str | Path | None = None) -> RenderedDocument:
+    """The filled, anchored and verified .docx, and the self-check's report."""
+    path = Path(template) if template else bundled_template()
+    doc = _load(path)
+    _fill(doc, agreement, path)
+    report = finish_document(doc.docx, agreement, str(path))
+    report.shortened = _set_properties(doc, agreement)
+    report.record["properties"] = report.shortened
+    attach_record(doc.docx, report.record)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    data = buffer.getvalue()
+    verify_document(data, agreement, str(path))
+    return RenderedDocument(data, report)
+
+
+def render_bytes(agreement: Agreement, template: str | Path | None = None) -> bytes:
+    """The filled .docx as bytes."""
+    return render_document(agreement, template).data
 
 
 def render_docx(
