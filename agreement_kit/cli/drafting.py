@@ -111,7 +111,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from ..engine.assembly import assemble
     from ..engine.coverage import check_coverage
-    from ..word.render import render_docx
+    from ..word.render import render_document
+    from ..yamlio import atomic_write
 
     draft = read_draft(args.draft)
     library = library_for(args, draft, args.draft)
@@ -135,11 +136,33 @@ def cmd_build(args: argparse.Namespace) -> int:
         err(f"Run 'agreement-kit check {args.draft}' for the full checklist.")
         return INCOMPLETE
     agreement = assemble(library, draft)
-    render_docx(agreement, out, template=getattr(args, "template", None), overwrite=args.force)
+    rendered = render_document(agreement, getattr(args, "template", None))
+    atomic_write(out, rendered.data, overwrite=args.force)
+    _print_build_report(rendered.report)
     print(f"Wrote {out}")
     if getattr(args, "pdf", False):
         return _pdf(out, args.force)
     return OK
+
+
+def _print_build_report(report: Any) -> None:
+    """The self-check's findings: anchors, cross-references, and any text the template added."""
+    print(
+        f"Checked: every assembled clause is in the document; {report.anchors} anchors, "
+        f"{report.references} cross-references as Word fields."
+    )
+    for name, value in report.shortened.items():
+        err(
+            f"note: the {name.removeprefix('core:')} property is longer than Word allows; shortened "
+            f"(the full {len(value)} characters are kept in the document's provenance part)"
+        )
+    if report.template_text:
+        err(
+            f"warning: the template adds {len(report.template_text)} passage(s) of its own that no "
+            "clause or answer produced (counsel should read them):"
+        )
+        for item in report.template_text:
+            err(f'  - {item.where}: "{item.text}"')
 
 
 def _pdf(docx: Path, force: bool) -> int:

@@ -137,7 +137,10 @@ class Agreement(_Out):
         return "\n".join(lines)
 
 
-_REF_OPEN, _REF_CLOSE = "\ue000", "\ue001"  # private-use marks around a ref() target while rendering
+_REF_OPEN, _REF_CLOSE = (
+    "\ue000",
+    "\ue001",
+)  # private-use marks around a ref() target while rendering
 _REF_MARK = re.compile(f"{_REF_OPEN}([a-z0-9-]+){_REF_CLOSE}")
 
 
@@ -149,7 +152,11 @@ def _resolve_refs(text: str, numbers: dict[str, str], paragraph: int, out: list[
         parts.append(text[last : match.start()])
         length += match.start() - last
         number = numbers.get(match.group(1), "")
-        out.append(ClauseRef(paragraph=paragraph, start=length, end=length + len(number), target=match.group(1)))
+        out.append(
+            ClauseRef(
+                paragraph=paragraph, start=length, end=length + len(number), target=match.group(1)
+            )
+        )
         parts.append(number)
         length += len(number)
         last = match.end()

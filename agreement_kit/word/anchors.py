@@ -109,7 +109,9 @@ def expected_texts(agreement: Agreement) -> list[Expected]:
         recitals = section.kind == "recitals"
         if not recitals:
             out.append(
-                Expected(section_name(section.id), "section", section.id, 0, section.title, optional=True)
+                Expected(
+                    section_name(section.id), "section", section.id, 0, section.title, optional=True
+                )
             )
         for clause in section.clauses:
             if not recitals:
@@ -119,7 +121,9 @@ def expected_texts(agreement: Agreement) -> list[Expected]:
                 refs = [r for r in clause.refs if r.paragraph == n]
                 if recitals:  # the lead changes offsets; recitals never carry numbered refs
                     refs = []
-                out.append(Expected(paragraph_name(clause.id, n), "paragraph", clause.id, n, text, refs))
+                out.append(
+                    Expected(paragraph_name(clause.id, n), "paragraph", clause.id, n, text, refs)
+                )
     return out
 
 
@@ -134,7 +138,9 @@ EXTRAS = {  # furniture every agreement has, anchored when the template prints i
 # ----------------------------------------------------------------------------- finding them
 
 
-_NUMBER_PREFIX = re.compile(r"^(?:(?:section|article)\s+)?[0-9A-Za-z]{1,3}(?:\.[0-9]{1,3})*[.)]?\s+", re.I)
+_NUMBER_PREFIX = re.compile(
+    r"^(?:(?:section|article)\s+)?[0-9A-Za-z]{1,3}(?:\.[0-9]{1,3})*[.)]?\s+", re.I
+)
 
 
 def _heading_matches(text: str, title: str) -> bool:
@@ -184,7 +190,7 @@ def align(blocks: list[Block], expected: list[Expected]) -> Alignment:
             if i in used:
                 continue
             at = texts[i].find(target)
-            if at >= 0 and (not heading or _heading_matches(texts[i][:at + len(target)], target)):
+            if at >= 0 and (not heading or _heading_matches(texts[i][: at + len(target)], target)):
                 return i, at + len(target)
         return None, None
 
@@ -225,7 +231,11 @@ def find_extras(blocks: list[Block], taken: set[int]) -> dict[str, int]:
 
 
 def next_bookmark_id(body: etree._Element) -> int:
-    ids = [int(b.get(w("id"), "0")) for b in body.iter(w("bookmarkStart")) if b.get(w("id"), "").isdigit()]
+    ids = [
+        int(b.get(w("id"), "0"))
+        for b in body.iter(w("bookmarkStart"))
+        if b.get(w("id"), "").isdigit()
+    ]
     return max(ids, default=0) + 1
 
 

@@ -118,10 +118,10 @@ class Numbering:
             return None
         return num_id, ilvl or 0
 
-    def numbers(self, body: etree._Element) -> dict[int, str]:
-        """id(paragraph element) -> its number as Word shows it (lvlText filled in)."""
+    def numbers(self, body: etree._Element) -> dict[etree._Element, str]:
+        """Paragraph element -> its number as Word shows it (lvlText filled in)."""
         counters: dict[str, list[int]] = {}
-        out: dict[int, str] = {}
+        out: dict[etree._Element, str] = {}
         for p, _ in iter_paragraphs(body):
             if _deleted_mark(p):
                 continue
@@ -144,7 +144,7 @@ class Numbering:
             for k in range(9):
                 if f"%{k + 1}" in text and k in levels:
                     text = text.replace(f"%{k + 1}", format_number(count[k], levels[k].fmt))
-            out[id(p)] = text
+            out[p] = text
         return out
 
 
@@ -292,7 +292,7 @@ def update_ref_fields(body: etree._Element, numbering: Numbering) -> int:
     for field in ref_fields(body):
         p = targets.get(field.bookmark)
         value = (
-            as_reference(numbers.get(id(p), ""))
+            as_reference(numbers.get(p, ""))
             if p is not None
             else "Error! Reference source not found."
         )
@@ -304,3 +304,28 @@ def update_ref_fields(body: etree._Element, numbering: Numbering) -> int:
             t.text = ""
         changed += 1
     return changed
+
+
+def update_fields(data: bytes) -> bytes:
+    """A .docx with every REF field's cached result recomputed (Word's "Update field")."""
+    import io
+    import zipfile
+
+    from .ooxml import read_parts
+
+    parts = read_parts(data)
+    root = parse_strict(parts["word/document.xml"])
+    body = root.find(w("body"))
+    if body is None:
+        return data
+    update_ref_fields(
+        body, Numbering(parts.get("word/numbering.xml"), parts.get("word/styles.xml"))
+    )
+    parts["word/document.xml"] = etree.tostring(
+        root, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, blob in parts.items():
+            zf.writestr(name, blob)
+    return out.getvalue()

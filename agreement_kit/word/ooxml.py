@@ -155,7 +155,9 @@ def iter_paragraphs(body: etree._Element) -> Iterator[tuple[etree._Element, int 
     """Every paragraph in document order with the index of the outermost table holding it."""
     table = -1
 
-    def walk(el: etree._Element, in_table: int | None) -> Iterator[tuple[etree._Element, int | None]]:
+    def walk(
+        el: etree._Element, in_table: int | None
+    ) -> Iterator[tuple[etree._Element, int | None]]:
         nonlocal table
         for child in el:
             if child.tag == w("p"):

@@ -53,7 +53,9 @@ class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
         try:
             etree.fromstring(xml.encode("utf-8", "strict"), parser=strict_parser())
         except UnicodeEncodeError as exc:
-            raise _RenderLoss("word/document.xml", f"a character no file can hold ({exc.reason})") from None
+            raise _RenderLoss(
+                "word/document.xml", f"a character no file can hold ({exc.reason})"
+            ) from None
         except etree.XMLSyntaxError as exc:
             raise _RenderLoss("word/document.xml", str(exc)) from None
         return super().fix_tables(xml)
@@ -69,7 +71,9 @@ class RenderedDocument:
 
 def _load(path: Path) -> DocxTemplate:
     if not path.is_file():
-        raise ProblemsError([Problem("template not found", file=str(path))], summary="cannot render")
+        raise ProblemsError(
+            [Problem("template not found", file=str(path))], summary="cannot render"
+        )
     try:
         doc = _StrictTemplate(str(path))
         doc.init_docx()
@@ -124,7 +128,13 @@ def _fill(doc: DocxTemplate, agreement: Agreement, path: Path) -> None:
         ) from None
     except (RecursionError, OverflowError, MemoryError) as exc:
         raise ProblemsError(
-            [Problem(f"the template could not be filled: {type(exc).__name__}", file=str(path), hint=hint)],
+            [
+                Problem(
+                    f"the template could not be filled: {type(exc).__name__}",
+                    file=str(path),
+                    hint=hint,
+                )
+            ],
             summary="cannot render",
         ) from None
 

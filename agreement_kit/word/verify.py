@@ -32,7 +32,15 @@ from .anchors import (
     next_bookmark_id,
 )
 from .fields import Numbering, as_reference, insert_ref
-from .ooxml import Block, body_blocks, document_body, normalise, paragraph_text, read_parts, strict_problems
+from .ooxml import (
+    Block,
+    body_blocks,
+    document_body,
+    normalise,
+    paragraph_text,
+    read_parts,
+    strict_problems,
+)
 
 MIN_WORDS = 3  # template text with fewer words is a label ("Exhibit A", "By:", "Page 1 of 3")
 
@@ -67,13 +75,18 @@ def _missing_problems(agreement: Agreement, alignment: Alignment, template: str)
     missing = {(e.ident, e.role, e.index) for e in alignment.missing}
     problems: list[Problem] = []
     for section in agreement.sections:
-        lost = [c for c in section.clauses if (c.id, "heading", 0) in missing or any(
-            (c.id, "paragraph", n) in missing for n in range(len(c.paragraphs))
-        )]
+        lost = [
+            c
+            for c in section.clauses
+            if (c.id, "heading", 0) in missing
+            or any((c.id, "paragraph", n) in missing for n in range(len(c.paragraphs)))
+        ]
         if not lost:
             continue
         if len(lost) == len(section.clauses) and len(lost) > 1:
-            label = f"Article {section.number} ({section.title})" if section.number else section.title
+            label = (
+                f"Article {section.number} ({section.title})" if section.number else section.title
+            )
             ids = ", ".join(c.id for c in lost)
             problems.append(
                 Problem(
@@ -86,10 +99,19 @@ def _missing_problems(agreement: Agreement, alignment: Alignment, template: str)
             )
             continue
         for clause in lost:
-            gone = [n + 1 for n in range(len(clause.paragraphs)) if (clause.id, "paragraph", n) in missing]
-            what = "its heading" if not gone else (
-                "all of it" if len(gone) == len(clause.paragraphs) else
-                "paragraph " + ", ".join(map(str, gone))
+            gone = [
+                n + 1
+                for n in range(len(clause.paragraphs))
+                if (clause.id, "paragraph", n) in missing
+            ]
+            what = (
+                "its heading"
+                if not gone
+                else (
+                    "all of it"
+                    if len(gone) == len(clause.paragraphs)
+                    else "paragraph " + ", ".join(map(str, gone))
+                )
             )
             where = f"Section {clause.number}" if clause.number else "the recitals"
             problems.append(
@@ -169,7 +191,9 @@ def _is_furniture(piece: str, furniture: frozenset[str]) -> bool:
     words = re.findall(r"[^\W\d_]{2,}", piece)
     if len(words) < MIN_WORDS:
         return True
-    return piece in furniture or piece.strip(" .,:;()[]") in {f.strip(" .,:;()[]") for f in furniture}
+    return piece in furniture or piece.strip(" .,:;()[]") in {
+        f.strip(" .,:;()[]") for f in furniture
+    }
 
 
 def template_text(
@@ -191,9 +215,8 @@ def template_text(
         inside = accounted.get(i)
         pieces = _leftover(text, [inside] if inside else []) if inside else [text]
         for piece in pieces:
-            for rest in _leftover(piece, known):
-                if not _is_furniture(rest, furniture):
-                    found.append(TemplateText(rest, where_of.get(i, "")))
+            if any(not _is_furniture(rest, furniture) for rest in _leftover(piece, known)):
+                found.append(TemplateText(piece, where_of.get(i, "")))
     return found
 
 
@@ -259,7 +282,7 @@ def finish_document(document: Any, agreement: Agreement, template: str) -> Build
         target_ok[cid] = (
             bool(number)
             and index is not None
-            and as_reference(numbers.get(id(blocks[index].element), "")) == number
+            and as_reference(numbers.get(blocks[index].element, "")) == number
         )
     for key, index in alignment.found.items():
         item = by_key[key]
@@ -273,7 +296,12 @@ def finish_document(document: Any, agreement: Agreement, template: str) -> Build
                     f"{item.ident} -> {ref.target}: the target heading is not numbered by Word"
                 )
                 continue
-            if insert_ref(blocks[index].element, offset + ref.start, offset + ref.end, heading_name(ref.target)):
+            if insert_ref(
+                blocks[index].element,
+                offset + ref.start,
+                offset + ref.end,
+                heading_name(ref.target),
+            ):
                 report.references += 1
     by_number = {n: c for c, n in clause_numbers.items() if n}
     clause_blocks = set(alignment.found.values())
@@ -283,11 +311,17 @@ def finish_document(document: Any, agreement: Agreement, template: str) -> Build
         raw = paragraph_text(block.element)
         for m in reversed(list(_SECTION_REF.finditer(raw))):
             cid = by_number.get(m.group(1))
-            if cid and target_ok.get(cid) and insert_ref(block.element, m.start(1), m.end(1), heading_name(cid)):
+            if (
+                cid
+                and target_ok.get(cid)
+                and insert_ref(block.element, m.start(1), m.end(1), heading_name(cid))
+            ):
                 report.references += 1
 
     accounted = {index: normalise(by_key[key].text) for key, index in alignment.found.items()}
-    report.template_text = template_text(blocks, accounted, agreement, _where(blocks, found, agreement))
+    report.template_text = template_text(
+        blocks, accounted, agreement, _where(blocks, found, agreement)
+    )
     report.record = build_record(agreement, report)
     return report
 
@@ -374,7 +408,8 @@ def verify_document(data: bytes, agreement: Agreement, template: str) -> None:
         ]
     if problems:
         raise ProblemsError(
-            problems, summary="the built document does not say what was assembled; nothing was written"
+            problems,
+            summary="the built document does not say what was assembled; nothing was written",
         )
 
 
