@@ -59,7 +59,7 @@ def test_every_clause_heading_and_paragraph_is_anchored(agreement):
             slug = clause.id.replace("-", "_")
             if clause.number:
                 assert marks[f"_akh_{slug}"[:40]].text == clause.title
-            for n, para in enumerate(clause.paragraphs):
+            for n in range(len(clause.paragraphs)):
                 name = f"_akp{n}_{slug}"
                 assert name in marks or len(name) > 40, name
     for extra in ("signatures", "exhibit_a", "exhibit_b"):

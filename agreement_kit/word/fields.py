@@ -263,9 +263,12 @@ def ref_fields(body: etree._Element) -> list[RefField]:
                     state = None
             elif el.tag == w("instrText") and state == "instr":
                 instr += el.text or ""
-            elif el.tag == w("t") and state == "result":
-                if not any(a.tag == w("fldSimple") for a in el.iterancestors()):
-                    results.append(el)
+            elif (
+                el.tag == w("t")
+                and state == "result"
+                and not any(a.tag == w("fldSimple") for a in el.iterancestors())
+            ):
+                results.append(el)
     return out
 
 

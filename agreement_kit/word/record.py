@@ -49,10 +49,10 @@ def attach_record(document: Any, record: dict[str, Any]) -> None:
 
     main = document.part
     for rel in list(main.rels.values()):
-        if rel.reltype == CUSTOM_XML_RT and not rel.is_external:
-            if _is_record(rel.target_part.blob):
-                rel.target_part._blob = record_xml(record)
-                return
+        is_ours = rel.reltype == CUSTOM_XML_RT and not rel.is_external
+        if is_ours and _is_record(rel.target_part.blob):
+            rel.target_part._blob = record_xml(record)
+            return
     package = main.package
     taken = {str(p.partname) for p in package.iter_parts()}
     n = 1
