@@ -46,7 +46,7 @@ class _RenderLoss(Exception):
         self.detail = detail
 
 
-class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
+class _StrictTemplate(DocxTemplate):
     """docxtpl with its recovering re-parse of the body replaced by a strict one."""
 
     def fix_tables(self, xml: str) -> Any:

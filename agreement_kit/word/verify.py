@@ -278,11 +278,11 @@ def finish_document(document: Any, agreement: Agreement, template: str) -> Build
     clause_numbers = agreement.clause_numbers()
     target_ok: dict[str, bool] = {}
     for cid, number in clause_numbers.items():
-        index = alignment.found.get(heading_name(cid))
+        heading = alignment.found.get(heading_name(cid))
         target_ok[cid] = (
             bool(number)
-            and index is not None
-            and as_reference(numbers.get(blocks[index].element, "")) == number
+            and heading is not None
+            and as_reference(numbers.get(blocks[heading].element, "")) == number
         )
     for key, index in alignment.found.items():
         item = by_key[key]
@@ -310,11 +310,11 @@ def finish_document(document: Any, agreement: Agreement, template: str) -> Build
             continue
         raw = paragraph_text(block.element)
         for m in reversed(list(_SECTION_REF.finditer(raw))):
-            cid = by_number.get(m.group(1))
+            target = by_number.get(m.group(1))
             if (
-                cid
-                and target_ok.get(cid)
-                and insert_ref(block.element, m.start(1), m.end(1), heading_name(cid))
+                target
+                and target_ok.get(target)
+                and insert_ref(block.element, m.start(1), m.end(1), heading_name(target))
             ):
                 report.references += 1
 
