@@ -69,6 +69,17 @@ def cmd_new(args: argparse.Namespace) -> int:
     return OK
 
 
+def _print_omissions(found: list[Any]) -> None:
+    against = [o for o in found if o.against_recommendation]
+    if not against:
+        return
+    print("Left out against the library's recommendation:")
+    for o in against:
+        why = f"reason recorded: {o.reason}" if o.reason else "NO REASON RECORDED"
+        print(f"  [{'-- ' if o.unreasoned else 'ok '}] {o.id:<20} {o.title}: {why}")
+    print()
+
+
 def _print_coverage(coverage: Any, library: Any) -> None:
     print(f"Policy coverage ({library.pack.title} {library.pack.version}):")
     for req in coverage.requirements:
@@ -88,24 +99,63 @@ def _print_coverage(coverage: Any, library: Any) -> None:
             print(f"  {path}  (needed by {', '.join(ids)})")
     for problem in coverage.problems:
         print(f"Problem: {problem}")
+
+
+def _summary(coverage: Any, unreasoned: list[Any], review: Any) -> str:
+    """One line that says what the draft is: incomplete, policy-complete only, or sound."""
     included = len(coverage.included)
-    if coverage.complete:
-        print(f"Complete: {included} clauses included; ready to build.")
-    else:
-        print(f"Incomplete: {len(coverage.gaps())} gap(s) to resolve before building.")
+    if not coverage.complete:
+        return f"Incomplete: {len(coverage.gaps())} gap(s) to resolve before building."
+    if unreasoned:
+        ids = ", ".join(o.id for o in unreasoned)
+        return (
+            f"Covers every policy requirement, but is not a sound agreement yet: "
+            f"{len(unreasoned)} recommended clause(s) left out without a recorded reason ({ids}). "
+            f"Record a reason under clauses.omitted, or include them."
+        )
+    line = (
+        f"Complete: covers every policy requirement, and every clause the library recommends is "
+        f"included or left out with a recorded reason; {included} clauses included; ready to build."
+    )
+    if review is not None:
+        line += f" {review}"
+    return line
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..engine.coverage import check_coverage
+    from ..review.omissions import omissions, unreasoned
+    from ..review.signoff import review_summary
 
     draft = read_draft(args.draft)
     library = library_for(args, draft, args.draft)
     coverage = check_coverage(library, draft)
+    found = omissions(library, draft, coverage)
+    blocking = unreasoned(found)
+    review = review_summary(library, draft, coverage) if args.require_review else None
+    sound = coverage.complete and not blocking
     if args.json:
-        print(json.dumps(coverage.to_json(), indent=2, ensure_ascii=False))
+        data = coverage.to_json()
+        data["sound"] = sound
+        data["omitted"] = [
+            {**o.model_dump(include={"id", "kind", "title", "status", "reason"})} for o in found
+        ]
+        if review is not None:
+            data["review"] = review.to_json()
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
+        _print_omissions(found)
         _print_coverage(coverage, library)
-    return OK if coverage.complete else INCOMPLETE
+        if review is not None:
+            review.print_pending()
+        print(_summary(coverage, blocking, review))
+    if not coverage.complete:
+        return INCOMPLETE
+    if blocking and not args.allow_omissions:
+        return INCOMPLETE
+    if review is not None and not review.done:
+        return INCOMPLETE
+    return OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -204,6 +254,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("draft", metavar="DRAFT.yaml")
     p.add_argument("--json", action="store_true", help="print the coverage as JSON")
+    p.add_argument(
+        "--allow-omissions",
+        action="store_true",
+        help="exit 0 even while a recommended clause is left out without a recorded reason",
+    )
+    p.add_argument(
+        "--require-review",
+        action="store_true",
+        help="exit 1 until counsel has approved every requirement and included clause, unchanged",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", parents=[common], help="write the agreement as a Word document")

@@ -82,6 +82,37 @@ def check_against_library(draft: Draft, library: Library, file: str | None = Non
                 )
             )
     groups = library.groups
+    for key in draft.clauses.omitted:
+        members = groups.get(key) or ([key] if key in library.clauses else [])
+        if not members:
+            out.append(problem(("clauses", "omitted", key), f"unknown clause '{key}'"))
+        elif library.clauses[members[0]].status == "required":
+            out.append(
+                problem(
+                    ("clauses", "omitted", key),
+                    f"'{key}' is required and cannot be left out",
+                    "remove it from clauses.omitted",
+                )
+            )
+        elif library.clauses[members[0]].group and key not in groups:
+            out.append(
+                problem(
+                    ("clauses", "omitted", key),
+                    f"clause '{key}' belongs to alternative group '{library.clauses[key].group}'",
+                    f"to leave the whole group out, list '{library.clauses[key].group}' instead",
+                )
+            )
+        elif (
+            draft.clauses.optional.get(key) is True
+            or draft.clauses.alternatives.get(key, "none") != "none"
+        ):
+            out.append(
+                problem(
+                    ("clauses", "omitted", key),
+                    f"'{key}' is both chosen and listed as left out",
+                    "remove it from one of the two",
+                )
+            )
     for group, chosen in draft.clauses.alternatives.items():
         if group not in groups:
             out.append(

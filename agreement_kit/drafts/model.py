@@ -10,9 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 DRAFT_FORMAT: Final = 1
 
@@ -141,6 +149,66 @@ class ClauseChoices(Part):
     alternatives: dict[str, str] = Field(
         default_factory=dict, description="alternative group id -> chosen clause id"
     )
+    omitted: dict[str, str | None] = Field(
+        default_factory=dict,
+        description=(
+            "clause (or alternative group) id -> why it is left out; a recommended clause may be "
+            "left out only with a reason recorded here, and listing a clause here leaves it out"
+        ),
+    )
+
+
+ReviewStatus = Literal["approved", "changes_requested"]
+AnswerValue = str | int | float | bool | None | list[str]
+
+
+class ReviewRecord(Part):
+    """Counsel's decision on one requirement or clause, and what it was made on.
+
+    ``hash``/``text`` (clauses) and ``covered_by`` (requirements) are what was approved; ``answers``
+    are the values the clause read at the time. When any of them differs from the current draft and
+    library, the checklist shows the item as changed since review, saying what changed.
+    """
+
+    status: ReviewStatus = Field(description="approved or changes_requested")
+    by: str | None = Field(default=None, description="who reviewed it")
+    date: dt.date | None = Field(default=None, description="when (YYYY-MM-DD)")
+    note: str | None = Field(default=None, description="the reviewer's note")
+    version: str | None = Field(default=None, description="clause: the version reviewed")
+    hash: str | None = Field(
+        default=None, description="clause: content hash reviewed; requirement: its own text's hash"
+    )
+    text: str | None = Field(default=None, description="clause: hash of its title and wording")
+    pack: str | None = Field(default=None, description="clause: the pack that supplied it")
+    group: str | None = Field(default=None, description="clause: its alternative group, if any")
+    covered_by: dict[str, str] = Field(
+        default_factory=dict,
+        description="requirement: covering clause id -> its content hash, when reviewed",
+    )
+    answers: dict[str, AnswerValue] = Field(
+        default_factory=dict,
+        description="clause: each answer the clause reads -> its value when reviewed",
+    )
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Saved without empty fields, so a record reads as what was reviewed."""
+        return {k: v for k, v in handler(self).items() if v not in (None, {}, [])}
+
+
+class Review(Part):
+    """Counsel's sign-off, per requirement and per clause (an item not listed is not reviewed)."""
+
+    requirements: dict[str, ReviewRecord] = Field(
+        default_factory=dict, description="requirement id -> review record"
+    )
+    clauses: dict[str, ReviewRecord] = Field(
+        default_factory=dict, description="clause id -> review record"
+    )
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v}
 
 
 class WizardState(Part):
@@ -161,6 +229,7 @@ class Draft(Part):
     policy_options: dict[str, str | bool] = Field(default_factory=dict)
     clauses: ClauseChoices = Field(default_factory=ClauseChoices)
     values: dict[str, str | int | float | dt.date | None] = Field(default_factory=dict)
+    review: Review = Field(default_factory=Review, description="counsel's sign-off")
     wizard: WizardState = Field(default_factory=WizardState)
 
     @model_validator(mode="after")

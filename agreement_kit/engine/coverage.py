@@ -143,6 +143,8 @@ def included_clauses(library: Library, draft: Draft) -> tuple[list[str], list[st
     for group, members in library.groups.items():
         pick = draft.clauses.alternatives.get(group)
         required = library.clauses[members[0]].status == "required"
+        if group in draft.clauses.omitted and not required:
+            pick = "none"  # left out with a recorded reason
         if pick is None and not required:
             pick = (
                 library.group_default(group)
@@ -162,6 +164,8 @@ def included_clauses(library: Library, draft: Draft) -> tuple[list[str], list[st
                 included.append(clause.id)
             continue
         wanted = draft.clauses.optional.get(clause.id)
+        if clause.id in draft.clauses.omitted:
+            wanted = False  # left out with a recorded reason
         if clause.status == "required":
             if wanted is False:
                 problems.append(f"clause {clause.id} is required and cannot be left out")
