@@ -88,6 +88,90 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return OK if audit.clean else INCOMPLETE
 
 
+def _version(args: argparse.Namespace, path: str) -> tuple[bytes, Any, Any]:
+    """A built .docx for OLD or NEW (a draft is built now), with its draft and coverage if any."""
+    from ..engine.assembly import assemble
+    from ..engine.coverage import check_coverage
+    from ..word.render import render_bytes
+
+    if path.lower().endswith(".docx"):
+        return _read_docx(path), None, None
+    draft = read_draft(path)
+    library = library_for(args, draft, path)
+    coverage = check_coverage(library, draft)
+    if not coverage.complete:
+        raise UserError(
+            f"{path}: the agreement is not complete yet, so it cannot be built to compare",
+            hint=f"run 'agreement-kit check {path}'",
+        )
+    return render_bytes(assemble(library, draft), args.template), draft, coverage
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from ..word.redline import coverage_changes, draft_answers, redline, summarise
+    from ..yamlio import atomic_write
+
+    old, old_draft, old_cov = _version(args, args.old)
+    new, new_draft, new_cov = _version(args, args.new)
+    summary = summarise(old, new)
+    if old_draft is not None and new_draft is not None:
+        summary.answers = draft_answers(old_draft, new_draft)
+        summary.coverage = coverage_changes(old_cov, new_cov)
+    else:
+        summary.notes.append("answers and coverage are compared when both versions are drafts")
+    if args.output:
+        out = Path(args.output)
+        for given in (args.old, args.new):
+            if out.exists() and out.resolve() == Path(given).resolve():
+                raise UserError(
+                    f"{out} is one of the versions compared; choose another output file"
+                )
+        if out.exists() and not args.force:
+            raise UserError(
+                f"{out} already exists; not replaced", INCOMPLETE, "use --force to replace it"
+            )
+        date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        data, summary.changes = redline(old, new, author=args.author, date=date)
+        atomic_write(out, data, overwrite=args.force)
+    else:
+        _, summary.changes = redline(old, new, author=args.author, date="2000-01-01T00:00:00Z")
+    if args.json:
+        payload = {**summary.to_json(), "old": args.old, "new": args.new, "problems": []}
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif args.md:
+        print(summary.markdown(args.old, args.new), end="")
+    else:
+        _print_comparison(summary, args)
+    return OK if summary.same else INCOMPLETE
+
+
+def _print_comparison(summary: Any, args: argparse.Namespace) -> None:
+    print(f"Comparing {args.old} -> {args.new}:")
+    for c in summary.added:
+        print(f"  ADDED      Section {c['number']} {c['title']} ({c['id']})")
+    for c in summary.removed:
+        print(f"  REMOVED    Section {c['number']} {c['title']} ({c['id']})")
+    for c in summary.reworded:
+        print(f"  REWORDED   Section {c['number']} {c['title']} ({c['id']})")
+        for ch in c["changes"][:6]:
+            print(f"      {ch['old']!r} -> {ch['new']!r}")
+    for c in summary.renumbered:
+        print(f"  RENUMBERED {c['id']}: Section {c['old']} -> Section {c['new']}")
+    for a in summary.answers:
+        print(f"  ANSWER     {a['answer']}: {a['old']!r} -> {a['new']!r}")
+    for r in summary.coverage:
+        print(f"  COVERAGE   requirement {r['id']}: {r['old']} -> {r['new']}")
+    for note in summary.notes:
+        print(f"note: {note}")
+    if args.output:
+        print(
+            f"Wrote {args.output} ({summary.changes} tracked changes; accept or reject them in Word or LibreOffice)"
+        )
+    print("The versions read the same." if summary.same else "The versions differ.")
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """``audit`` (and ``compare``)."""
     p = sub.add_parser(
@@ -102,3 +186,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser(
+        "compare",
+        parents=[common],
+        help="redline two versions (drafts or built .docx) with tracked changes and a clause summary",
+    )
+    p.add_argument(
+        "old", metavar="OLD", help="the earlier version: a draft (.yaml) or a built .docx"
+    )
+    p.add_argument("new", metavar="NEW", help="the later version: a draft (.yaml) or a built .docx")
+    p.add_argument(
+        "-o", "--output", metavar="REDLINE.docx", help="write the tracked-changes document"
+    )
+    p.add_argument("--author", default="agreement-kit", help="author of the tracked changes")
+    p.add_argument(
+        "--template", metavar="TEMPLATE.docx", help="template for versions given as drafts"
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print the summary as JSON")
+    group.add_argument("--md", action="store_true", help="print the summary as Markdown")
+    p.set_defaults(func=cmd_compare)
