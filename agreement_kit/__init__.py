@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "save_draft": ".drafts.io",
     "Library": ".packs.library",
     "load_library": ".packs.loading",
+    "load_library_for": ".packs.loading",
     "convert_to_pdf": ".word.pdf",
     "find_soffice": ".word.pdf",
     "Problem": ".problems",
@@ -48,7 +49,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .engine.assembly import Agreement, assemble
     from .engine.coverage import Coverage, check_coverage
     from .packs.library import Library
-    from .packs.loading import load_library
+    from .packs.loading import load_library, load_library_for
     from .problems import Problem, ProblemsError
     from .word.pdf import convert_to_pdf, find_soffice
     from .word.render import render_docx
@@ -82,6 +83,7 @@ __all__ = [
     "find_soffice",
     "load_draft",
     "load_library",
+    "load_library_for",
     "new_draft",
     "parse_draft",
     "render_docx",

@@ -232,8 +232,20 @@ def test_new_with_library_records_the_pack_in_the_draft(capsys, tmp_path):
     from agreement_kit import load_draft
 
     assert load_draft(draft).packs == ["../ours"]
-    code, out, _ = run(capsys, "check", str(draft))
+    # The pack lies outside the draft's folder: a draft alone may not make us read it ...
+    code, _, err = run(capsys, "check", str(draft))
+    assert code == 2 and "outside the draft's own folder" in err and "--allow-pack-path" in err
+    # ... the user's say-so on the command line may.
+    code, out, _ = run(capsys, "check", str(draft), "--allow-pack-path", str(tmp_path))
     assert code == 1 and "district.name" in out  # loads the pack again, reports gaps
+    inside = tmp_path / "drafts" / "packs" / "ours"
+    inside.parent.mkdir()
+    pack.rename(inside)
+    draft2 = tmp_path / "drafts" / "d2.yaml"
+    assert run(capsys, "new", str(draft2), "--library", str(inside))[0] == 0
+    assert load_draft(draft2).packs == ["packs/ours"]
+    code, out, _ = run(capsys, "check", str(draft2))
+    assert code == 1 and "district.name" in out
 
 
 def test_draft_naming_a_missing_pack(capsys, tmp_path):

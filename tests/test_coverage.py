@@ -88,14 +88,14 @@ def test_unknown_ids_in_draft_are_reported():
         clauses__optional={"nope": True},
         clauses__alternatives={"report": "report-x"},
         policy_options={"report_recipient": "mayor"},
-        values={"colour": "red"},
+        values={"extra_hour": 3},
     )
     text = " ".join(check_coverage(library, draft).problems)
     for needle in (
         "unknown clause 'nope'",
         "'report-x' is not a clause",
         "'mayor' is not one of",
-        "value named 'colour'",
+        "value named 'extra_hour'",
     ):
         assert needle in text
 

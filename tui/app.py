@@ -33,18 +33,6 @@ from .steps import STEPS
 DEFAULT_DRAFT = "agreement-draft.yaml"
 
 
-def _overlay_paths(overlays: Sequence[str | Path], draft_path: Path, packs: list[str]) -> list[str]:
-    """Overlays from the command line, then those the draft names (relative to it), once each."""
-    out: list[str] = []
-    seen: set[Path] = set()
-    for item in [*overlays, *(draft_path.parent / p for p in packs)]:
-        key = Path(item).resolve()
-        if key not in seen:
-            seen.add(key)
-            out.append(str(item))
-    return out
-
-
 def open_session(
     path: str | Path,
     overlays: Sequence[str | Path] = (),
@@ -61,7 +49,8 @@ def open_session(
     path = Path(path)
     if path.exists():
         draft = load_draft(path)
-        library = load_library(_overlay_paths(overlays, path, draft.packs), base=base)
+        # the one resolver: the draft's packs:, then the command line's, as 'check' loads them
+        library = load_library(list(overlays), base=base, draft=draft)
     else:
         if not path.parent.is_dir():
             raise ProblemsError(

@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     library_option(common, "library")
+    library.add_pack_options(common)
     top = argparse.ArgumentParser(add_help=False)
     library_option(top, "library_before")  # given before the command: applied first
     parser = argparse.ArgumentParser(

@@ -31,11 +31,28 @@ def overlays(args: argparse.Namespace) -> list[str]:
     return [*before, *(getattr(args, "library", None) or [])]
 
 
+def pack_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``--base``, ``--allow-pack-path`` and ``--strict`` as keywords for the pack resolver."""
+    return {
+        "base": getattr(args, "base", None),
+        "allow_paths": getattr(args, "allow_pack_path", None) or [],
+        "strict": bool(getattr(args, "strict", False)),
+    }
+
+
+def report_warnings(warnings: list[Problem]) -> None:
+    """Print warnings (an upstream change to a replaced clause, a removed clause...) on stderr."""
+    for problem in warnings:
+        err("warning: " + str(problem).replace(": warning:", ":", 1).replace("\n", "\n  "))
+
+
 def plain_library(args: argparse.Namespace) -> Any:
-    """The bundled library with the overlays given on the command line."""
+    """The base library (bundled or --base) with the overlays given on the command line."""
     from ..packs.loading import load_library
 
-    return load_library(overlays(args))
+    library = load_library(overlays(args), **pack_options(args))
+    report_warnings(library.warnings)
+    return library
 
 
 def read_draft(path: str) -> Any:
@@ -51,29 +68,25 @@ def read_draft(path: str) -> Any:
 
 
 def library_for(args: argparse.Namespace, draft: Any, draft_path: str) -> Any:
-    """The library with the overlays the draft names, then those on the command line."""
+    """The library for this draft: the one resolver (:mod:`agreement_kit.packs.resolve`) with the
+    draft's ``packs:`` and the command line's packs; then the draft checked against it."""
+    import dataclasses
+
     from ..drafts.io import check_against_library
     from ..packs.loading import load_library
 
-    base = Path(draft_path).parent
-    located = getattr(draft, "_located", None)
-    missing = [(i, p) for i, p in enumerate(draft.packs) if not (base / p / "pack.yaml").is_file()]
-    if missing:
-        problems = [
-            located.problem(("packs", i), f"no clause pack at '{p}' (looked in {base / p})")
-            if located
-            else Problem(f"no clause pack at '{p}'", file=draft_path, field=f"packs[{i}]")
-            for i, p in missing
-        ]
-        raise ProblemsError(problems, summary=f"the draft {draft_path} names a missing pack")
-    drafted = [str(base / p) for p in draft.packs]
-    seen = {Path(d).resolve() for d in drafted}
-    stack = [*drafted, *(p for p in overlays(args) if Path(p).resolve() not in seen)]
-    library = load_library(stack)
+    options = pack_options(args)
+    library = load_library(overlays(args), draft=draft, **options)
     problems = check_against_library(draft, library)
-    if problems:  # a clause id, option or value the library does not know: a typo, not a gap
+    warnings = [p for p in problems if p.severity == "warning"]
+    errors = [p for p in problems if p.severity == "error"]
+    if options["strict"]:
+        errors += [dataclasses.replace(w, severity="error") for w in warnings]
+        warnings = []
+    report_warnings([*library.warnings, *warnings])
+    if errors:  # a clause id, option or value the library does not know: a typo, not a gap
         raise ProblemsError(
-            problems, summary=f"the draft {draft_path} names things the library lacks"
+            errors, summary=f"the draft {draft_path} names things the library lacks"
         )
     return library
 

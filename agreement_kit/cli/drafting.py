@@ -62,8 +62,19 @@ def cmd_new(args: argparse.Namespace) -> int:
     draft = new_draft(library)
     if overlays(args):  # so that 'check' and the wizard load the same packs later
         folder = path.resolve().parent
-        packs = [os.path.relpath(Path(p).resolve(), folder) for p in overlays(args)]
+        packs = [
+            os.path.relpath(Path(p).resolve(), folder) if Path(p).exists() else p
+            for p in overlays(args)
+        ]
         draft = draft.model_copy(update={"packs": packs})
+        outside = [p for p in packs if p.startswith("..") or os.path.isabs(p)]
+        if outside:
+            err(
+                f"note: {', '.join(outside)} lies outside the draft's folder; a draft may load "
+                "packs only from its own folder tree or installed packs, so give "
+                f"--allow-pack-path {Path(overlays(args)[0]).resolve().parent} (or --library) "
+                "when you check or build it"
+            )
     atomic_write(path, _starter_text(draft, path))
     print(f"Wrote {path}. Fill in the answers, then run: agreement-kit check {path}")
     return OK
@@ -81,7 +92,11 @@ def _print_omissions(found: list[Any]) -> None:
 
 
 def _print_coverage(coverage: Any, library: Any) -> None:
+    from ..packs.summary import stack_lines
+
     print(f"Policy coverage ({library.pack.title} {library.pack.version}):")
+    for line in stack_lines(library):  # which overlays made this result, always
+        print(f"  {line}")
     for req in coverage.requirements:
         if req.state == "not-applicable":
             mark, detail = "n/a", "does not apply under the chosen policy options"
@@ -135,7 +150,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     review = review_summary(library, draft, coverage) if args.require_review else None
     sound = coverage.complete and not blocking
     if args.json:
+        from ..packs.summary import library_summary
+
         data = coverage.to_json()
+        data["library"] = library_summary(library)  # the packs in effect and where each came from
         data["sound"] = sound
         data["omitted"] = [
             {**o.model_dump(include={"id", "kind", "title", "status", "reason"})} for o in found

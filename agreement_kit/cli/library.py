@@ -8,19 +8,37 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import INCOMPLETE, OK, UserError, overlays, plain_library
+from .common import (
+    INCOMPLETE,
+    OK,
+    UserError,
+    overlays,
+    pack_options,
+    plain_library,
+    report_warnings,
+)
 
 
 def cmd_library_validate(args: argparse.Namespace) -> int:
     from ..packs.loading import load_library
+    from ..packs.summary import library_summary, stack_lines
 
     packs = args.packs or []
-    library = load_library([*(overlays(args)), *packs])
+    library = load_library([*(overlays(args)), *packs], **pack_options(args))
+    if getattr(args, "json", False):
+        payload = {"format": 1, "valid": True, "library": library_summary(library)}
+        payload["problems"] = [w.as_dict() for w in library.warnings]
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return OK
+    report_warnings(library.warnings)
     names = " + ".join(f"{p.id} {p.version}" for p in library.packs)
+    warned = f" ({len(library.warnings)} warning(s) above)" if library.warnings else ""
     print(
         f"Valid: {names}: {len(library.requirements)} requirements, {len(library.clauses)} clauses, "
-        f"{len(library.groups)} alternative groups."
+        f"{len(library.groups)} alternative groups{warned}."
     )
+    for line in stack_lines(library):
+        print(f"  {line}")
     return OK
 
 
@@ -124,6 +142,26 @@ def cmd_library_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+def add_pack_options(parser: argparse.ArgumentParser) -> None:
+    """``--base``, ``--allow-pack-path`` and ``--strict``: every command that loads packs has them."""
+    parser.add_argument(
+        "--base",
+        metavar="PACK",
+        help="the base pack instead of the bundled one: a folder or an installed pack's id",
+    )
+    parser.add_argument(
+        "--allow-pack-path",
+        action="append",
+        metavar="DIR",
+        help="trust pack folders under DIR that a draft's packs: names outside its own folder",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (an upstream change to a clause you replaced...) as errors, for CI",
+    )
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """``library validate | list | docs | schema``."""
     lib = sub.add_parser("library", help="validate or list clause packs")
@@ -131,7 +169,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = lib_sub.add_parser(
         "validate", parents=[common], help="check packs (the bundled one, plus any PACK_DIR given)"
     )
-    p.add_argument("packs", nargs="*", metavar="PACK_DIR")
+    p.add_argument("packs", nargs="*", metavar="PACK", help="pack folders (or installed ids)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_library_validate)
     p = lib_sub.add_parser("list", parents=[common], help="list requirements and clauses")
     p.add_argument("--json", action="store_true", help="print one JSON object")

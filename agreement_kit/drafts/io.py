@@ -51,10 +51,10 @@ def check_against_library(draft: Draft, library: Library, file: str | None = Non
     located: Located | None = getattr(draft, "_located", None)
     file = file or (located.file if located else None)
 
-    def problem(loc: tuple[Any, ...], message: str, hint: str | None = None) -> Problem:
+    def problem(loc: tuple[Any, ...], message: str, hint: str | None = None, **kw: Any) -> Problem:
         if located is not None:
-            return located.problem(loc, message, hint=hint)
-        return Problem(message, file=file, field=".".join(map(str, loc)), hint=hint)
+            return located.problem(loc, message, hint=hint, **kw)
+        return Problem(message, file=file, field=".".join(map(str, loc)), hint=hint, **kw)
 
     out: list[Problem] = []
     for key, value in draft.policy_options.items():
@@ -69,10 +69,31 @@ def check_against_library(draft: Draft, library: Library, file: str | None = Non
             )
         elif message := option_problem(option, value):
             out.append(problem(("policy_options", key), message))
-    for key in draft.clauses.optional:
+    for key, wanted in draft.clauses.optional.items():
         clause = library.clauses.get(key)
         if clause is None:
-            out.append(problem(("clauses", "optional", key), f"unknown clause '{key}'"))
+            close = difflib.get_close_matches(key, list(library.clauses), n=1, cutoff=0.8)
+            if wanted is False and not close:  # e.g. removed upstream: nothing to leave out
+                out.append(
+                    problem(
+                        ("clauses", "optional", key),
+                        f"the draft leaves out clause '{key}', which the library no longer has",
+                        "nothing to do for the agreement; 'agreement-kit upgrade DRAFT --write' "
+                        "removes the entry",
+                        severity="warning",
+                        code="clause-gone",
+                    )
+                )
+                continue
+            out.append(
+                problem(
+                    ("clauses", "optional", key),
+                    f"unknown clause '{key}'",
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "removed from the library? 'agreement-kit upgrade DRAFT' shows what changed",
+                )
+            )
         elif clause.group:
             out.append(
                 problem(
@@ -130,13 +151,25 @@ def check_against_library(draft: Draft, library: Library, file: str | None = Non
     for key, answer in draft.values.items():
         if key not in inputs:
             close = difflib.get_close_matches(key, list(inputs), n=1)
-            out.append(
-                problem(
-                    ("values", key),
-                    f"no clause asks for a value named '{key}'",
-                    f"did you mean '{close[0]}'?" if close else None,
+            if close:  # a typo: the answer meant for close[0] would be lost
+                out.append(
+                    problem(
+                        ("values", key),
+                        f"no clause asks for a value named '{key}'",
+                        f"did you mean '{close[0]}'?",
+                    )
                 )
-            )
+            else:  # e.g. an input removed upstream: the answer is simply not used
+                out.append(
+                    problem(
+                        ("values", key),
+                        f"no clause asks for a value named '{key}' (removed upstream?); it is "
+                        "not used",
+                        "'agreement-kit upgrade DRAFT --write' removes the entry",
+                        severity="warning",
+                        code="value-unused",
+                    )
+                )
         elif message := value_problem(inputs[key], answer):
             out.append(problem(("values", key), f"{inputs[key].label}: {message}"))
     return out

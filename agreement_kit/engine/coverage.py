@@ -272,7 +272,9 @@ def probe_clause(
 def check_coverage(library: Library, draft: Draft) -> Coverage:
     """Coverage of ``library``'s requirements by the clauses ``draft`` includes, and what is missing."""
     included, problems = included_clauses(library, draft)
-    problems = [str(p) for p in check_against_library(draft, library)] + problems
+    problems = [
+        str(p) for p in check_against_library(draft, library) if p.severity == "error"
+    ] + problems
     context = clause_context(draft, _option_values(library, draft), dict(draft.values))
     draft_data = draft.model_dump(mode="python")
     if not draft.agencies:

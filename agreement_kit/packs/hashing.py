@@ -15,9 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .models import Clause
+
+if TYPE_CHECKING:
+    from .library import Library
 
 PREFIX = "sha256:"
 SHORT = 12  # hex digits shown to people ("sha256:3f9a0c…" is enough to tell two versions apart)
@@ -56,6 +59,28 @@ def clause_content(clause: Clause) -> dict[str, Any]:
 def clause_hash(clause: Clause) -> str:
     """``"sha256:<64 hex digits>"`` over :func:`clause_content`."""
     return _digest(clause_content(clause))
+
+
+def library_hash(library: Library) -> str:
+    """The hash of a whole resolved library: which packs (id and version), its sections,
+    requirements and policy options, and every clause's id, content hash, section, order and
+    default, in library order.
+
+    Two libraries with the same hash build the same agreement from the same draft. Built documents
+    record it ("Library hash"), so "was this built from the library we have now?" is one comparison.
+    """
+    return _digest(
+        {
+            "packs": [[p.id, p.version] for p in library.packs],
+            "sections": [s.model_dump() for s in library.sections],
+            "requirements": [r.model_dump() for r in library.requirements.values()],
+            "options": [o.model_dump() for o in library.options.values()],
+            "clauses": [
+                [cid, library.clause_hash(cid), c.section, c.order, c.default]
+                for cid, c in library.clauses.items()
+            ],
+        }
+    )
 
 
 def text_hash(paragraphs: list[str]) -> str:

@@ -3,10 +3,58 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..problems import Problem
 from ..yamlio import Located
 from .models import Clause, PackManifest, PolicyOption, Requirement, Section
+
+if TYPE_CHECKING:
+    from .deviations import Deviation
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where in a pack file something is said (for problems that blame an overlay's own line)."""
+
+    file: str | None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    clause: str | None = None
+
+    def location(self) -> str:
+        where = self.file or "<input>"
+        return where + (f":{self.line}" if self.line is not None else "")
+
+    def problem(self, message: str, **kw: Any) -> Problem:
+        kw.setdefault("clause", self.clause)
+        return Problem(
+            message, file=self.file, line=self.line, column=self.column, field=self.field, **kw
+        )
+
+
+@dataclass(frozen=True)
+class StackEntry:
+    """One loaded pack: what it is, the folder it was read from, and why it was loaded."""
+
+    id: str
+    version: str
+    dir: str
+    origin: str  # "bundled", "--base", "draft packs[0]", "--library", "installed (entry point)"...
+    extends: str | None = None  # the pack id it overlays (None for the base)
+
+    def describe(self) -> str:
+        return f"{self.id} {self.version} ({self.origin}: {self.dir})"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "path": self.dir,
+            "origin": self.origin,
+            "extends": self.extends,
+        }
 
 
 @dataclass
@@ -24,6 +72,30 @@ class Library:
     origins: dict[str, str] = field(
         default_factory=dict
     )  # clause id -> id of the pack it came from
+    stack: list[StackEntry] = field(default_factory=list)  # the packs, in the order applied
+    warnings: list[Problem] = field(default_factory=list)  # located, severity "warning"
+    deviations: list[Deviation] = field(default_factory=list)  # what overlays changed
+    policy_located: dict[str, tuple[Located, tuple[Any, ...]]] = field(
+        default_factory=dict, repr=False
+    )  # "req:ID" / "option:ID" -> the policy file and the item's path in it
+    requirement_origins: dict[str, str] = field(default_factory=dict)  # req / "option:id" -> pack
+    blame: dict[str, Spot] = field(
+        default_factory=dict, repr=False
+    )  # "group:g" / "covers:R" / "option:o" -> the latest overlay entry that changed it
+
+    @property
+    def library_hash(self) -> str:
+        """A content hash of the whole resolved library (see :func:`hashing.library_hash`)."""
+        if "_library_hash" not in self.__dict__:
+            from .hashing import library_hash
+
+            self.__dict__["_library_hash"] = library_hash(self)
+        return str(self.__dict__["_library_hash"])
+
+    @property
+    def overlays(self) -> list[StackEntry]:
+        """The packs layered over the base, in the order applied."""
+        return self.stack[1:]
 
     def clause_hash(self, clause_id: str) -> str:
         """The clause's content hash (see :mod:`agreement_kit.packs.hashing`), computed once."""

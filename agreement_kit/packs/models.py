@@ -31,6 +31,72 @@ class Section(Strict):
     )
 
 
+class Demotion(Strict):
+    """An overlay's record that it lowers a recommended clause's tier (or drops it), and why."""
+
+    clause: str = Field(pattern=KEBAB, description="id of the recommended clause demoted")
+    reason: str = Field(
+        min_length=1, description="why your district departs from the library's recommendation"
+    )
+
+
+class Narrowing(Strict):
+    """An overlay's record that it makes a requirement of an earlier pack apply in fewer cases."""
+
+    requirement: str = Field(description="id of the requirement whose applies_if this pack changes")
+    reason: str = Field(min_length=1, description="why (e.g. the policy your board adopted)")
+
+
+class InputPatch(Strict):
+    """Fields of one clause input that an overlay changes without copying the clause."""
+
+    default: str | int | float | None = Field(default=None, description="the new default")
+    label: str | None = Field(default=None, description="the new question")
+    help: str | None = Field(default=None, description="the new help note")
+
+
+class ClausePatch(Strict):
+    """Fields of an earlier pack's clause that an overlay changes without copying it.
+
+    Text, title, covers, section and group are not patchable: to change what the clause says or what
+    it covers, replace it (``agreement-kit library fork``) so the change is recorded with its base.
+    """
+
+    default: bool | None = Field(
+        default=None, description="selected in a new draft / the group's default member"
+    )
+    status: Literal["required", "recommended", "optional"] | None = Field(
+        default=None, description="a new tier (lowering recommended needs a demote: entry)"
+    )
+    order: int | None = Field(default=None, description="position within its section")
+    guidance: str | None = Field(default=None, description="the note for counsel (replaces it)")
+    summary: str | None = Field(default=None, description="the one-line summary (replaces it)")
+    citations: list[str] | None = Field(default=None, description="the citations (replace them)")
+    verify: list[str] | None = Field(default=None, description="points to verify (replace them)")
+    inputs: dict[str, InputPatch] = Field(
+        default_factory=dict, description="input id -> the fields of that input to change"
+    )
+
+
+class OptionPatch(Strict):
+    """Fields of a policy option that an overlay changes without copying it."""
+
+    default: str | bool | None = Field(default=None, description="the new default answer")
+    question: str | None = Field(default=None, description="the new question")
+    help: str | None = Field(default=None, description="the new help note")
+
+
+class Patches(Strict):
+    """Partial overrides of earlier packs' clauses and policy options."""
+
+    clauses: dict[str, ClausePatch] = Field(
+        default_factory=dict, description="clause id -> the fields to change"
+    )
+    options: dict[str, OptionPatch] = Field(
+        default_factory=dict, description="policy option id -> the fields to change"
+    )
+
+
 class PackManifest(Strict):
     """``pack.yaml``: what the pack is and where it sits among other packs."""
 
@@ -38,10 +104,14 @@ class PackManifest(Strict):
         pattern=KEBAB, description="the pack's kebab-case id, unique among loaded packs"
     )
     title: str = Field(description="the pack's name as people read it")
-    version: str = Field(description="the pack's version, e.g. 1.2.0")
+    version: str = Field(description="the pack's semantic version, e.g. 1.2.0")
     format: Literal[1] = Field(default=1, description="the pack format version; always 1")
     extends: str | None = Field(
-        default=None, description="id of the pack this one overlays (None for a base pack)"
+        default=None,
+        description=(
+            "the pack this one overlays, with the versions it was written for, e.g. "
+            "'wi-psl-sro>=1.0,<2' (none for a base pack)"
+        ),
     )
     policy: str | None = Field(default=None, description="the board policy the pack implements")
     description: str = Field(default="", description="what the pack is for, for people")
@@ -50,8 +120,42 @@ class PackManifest(Strict):
         description="articles in agreement order; an overlay's new ids are appended, known ids retitled",
     )
     drop: list[str] = Field(
-        default_factory=list, description="optional clauses of earlier packs that this pack removes"
+        default_factory=list,
+        description="optional clauses of earlier packs that this pack removes (a recommended one "
+        "also needs a demote: entry)",
     )
+    demote: list[Demotion] = Field(
+        default_factory=list,
+        description="recommended clauses this pack makes optional or drops, each with the reason",
+    )
+    narrow: list[Narrowing] = Field(
+        default_factory=list,
+        description="requirements of earlier packs whose applies_if this pack changes, with the reason",
+    )
+    patch: Patches = Field(
+        default_factory=Patches,
+        description="partial overrides: change a clause's default, guidance, citations or an "
+        "input default, or an option's default, without copying it",
+    )
+
+    @field_validator("version")
+    @classmethod
+    def _semantic_version(cls, value: str) -> str:
+        from .versions import version_problem
+
+        message = version_problem(value)
+        if message:
+            raise ValueError(message)
+        return value
+
+    @field_validator("extends")
+    @classmethod
+    def _extends(cls, value: str | None) -> str | None:
+        from .versions import parse_extends
+
+        if value is not None:
+            parse_extends(value)  # raises ValueError with the reason
+        return value
 
 
 class OptionChoice(Strict):
@@ -128,6 +232,25 @@ class ClauseInput(Strict):
     help: str = Field(default="", description="a note shown with the question")
 
 
+class BasedOn(Strict):
+    """What a replacing clause was copied from: the upstream clause as it was when forked.
+
+    ``agreement-kit library fork`` writes it. When the upstream clause's hash moves on, loading
+    warns (``upstream-moved``) with the upstream word diff; ``--strict`` makes that an error.
+    """
+
+    pack: str = Field(description="id of the pack the upstream clause came from")
+    pack_version: str = Field(default="", description="that pack's version when forked")
+    version: str = Field(description="the upstream clause's version when forked")
+    hash: str = Field(
+        pattern=r"^sha256:[0-9a-f]{64}$", description="the upstream clause's content hash"
+    )
+    text: list[str] = Field(
+        default_factory=list,
+        description="the upstream paragraphs when forked, so a later change can be shown as a diff",
+    )
+
+
 class Clause(Strict):
     """One clause of the library."""
 
@@ -170,6 +293,11 @@ class Clause(Strict):
         default_factory=list, description="clause-specific answers its text reads as values.<id>"
     )
     text: list[str] = Field(min_length=1, description="paragraphs; Jinja with the draft's answers")
+    based_on: BasedOn | None = Field(
+        default=None,
+        description="for a clause that replaces an earlier pack's clause: the upstream it was copied "
+        "from (written by 'agreement-kit library fork')",
+    )
 
     @field_validator("text")
     @classmethod

@@ -14,10 +14,10 @@ from ..problems import Problem
 from .library import Library
 
 if TYPE_CHECKING:
-    from .loading import _PackFiles
+    from .reading import PackFiles
 
 
-def validate(library: Library, packs: list[_PackFiles], structure: bool = True) -> list[Problem]:
+def validate(library: Library, packs: list[PackFiles], structure: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     located = library.located
     schema = context_schema()
@@ -119,21 +119,111 @@ def validate(library: Library, packs: list[_PackFiles], structure: bool = True) 
                     field=f"options.{option.id}.default",
                 )
             )
+    return problems + _requirements(library) + _groups(library, at)
+
+
+def _policy_problem(
+    library: Library, key: str, loc: tuple[Any, ...], message: str, **kw: Any
+) -> Problem:
+    """A problem at a requirement ("req:ID") or option ("option:ID") in the file that defines it."""
+    where = library.policy_located.get(key)
+    if where is None:
+        file = library.requirement_files.get(key.removeprefix("req:"))
+        return Problem(message, file=file, field=".".join(map(str, loc)), **kw)
+    located, path = where
+    return located.problem((*path, *loc), message, **kw)
+
+
+def _requirements(library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    base = library.pack.id if library.packs else None
     for req in library.requirements.values():
-        for key in req.applies_if:
-            if key not in library.options:
+        for key, wanted in req.applies_if.items():
+            option = library.options.get(key)
+            if option is None:
                 problems.append(
-                    Problem(
+                    _policy_problem(
+                        library,
+                        f"req:{req.id}",
+                        ("applies_if", key),
                         f"requirement '{req.id}' applies_if names unknown option '{key}'",
-                        file=library.requirement_files.get(req.id),
-                        field=f"requirements.{req.id}.applies_if",
+                        hint=f"options of this policy: {', '.join(library.options) or 'none'}",
                     )
                 )
+                continue
+            if option.kind == "bool":
+                possible: list[Any] = [True, False]
+            else:
+                possible = [c.value for c in option.choices]
+            if wanted in possible and type(wanted) is type(possible[0]):
+                continue
+            # The requirement could never apply: blame the overlay that made it so.
+            message = (
+                f"requirement '{req.id}' applies only when option '{key}' is {wanted!r}, which "
+                f"that option can never be (it can be {', '.join(map(repr, possible))}); the "
+                "requirement would silently never apply"
+            )
+            option_pack = library.requirement_origins.get(f"option:{key}")
+            if (
+                option_pack not in (None, base)
+                and library.requirement_origins.get(req.id) != option_pack
+            ):
+                blamed = library.blame.get(f"option:{key}")
+                if blamed is not None:
+                    problems.append(blamed.problem(message, code="impossible-condition"))
+                    continue
+            problems.append(
+                _policy_problem(
+                    library,
+                    f"req:{req.id}",
+                    ("applies_if", key),
+                    message,
+                    code="impossible-condition",
+                )
+            )
+    for req in library.requirements.values():
+        if library.covering(req.id):
+            continue
+        message = f"requirement '{req.id}' ({req.title}) is covered by no clause"
+        blamed = library.blame.get(f"covers:{req.id}")
+        if blamed is not None:
+            problems.append(
+                blamed.problem(
+                    message + " after this overlay's change",
+                    hint=f"keep covers: [{req.id}] on the replacing clause, or add a clause that "
+                    "covers it",
+                    code="requirement-uncovered",
+                )
+            )
+        else:
+            problems.append(
+                _policy_problem(
+                    library,
+                    f"req:{req.id}",
+                    (),
+                    message,
+                    hint="add a clause with covers: [" + req.id + "]",
+                    code="requirement-uncovered",
+                )
+            )
+    return problems
+
+
+def _groups(library: Library, at: Any) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def blame(group: str, clause_id: str, loc: tuple[Any, ...], message: str, hint: str) -> Problem:
+        spot = library.blame.get(f"group:{group}")
+        if spot is not None:  # an overlay changed the group: point at what it did
+            return spot.problem(message, hint=hint, code="group-invalid")
+        return at(clause_id, loc, message, hint)
+
     for group, members in library.groups.items():
         first = library.clauses[members[0]]
         if len(members) < 2:
             problems.append(
-                at(
+                blame(
+                    group,
                     first.id,
                     ("group",),
                     f"alternative group '{group}' has only one clause"
@@ -146,7 +236,8 @@ def validate(library: Library, packs: list[_PackFiles], structure: bool = True) 
             clause = library.clauses[other]
             if clause.status != first.status or clause.section != first.section:
                 problems.append(
-                    at(
+                    blame(
+                        group,
                         other,
                         ("group",),
                         f"alternative group '{group}' mixes clauses of different status or "
@@ -155,24 +246,26 @@ def validate(library: Library, packs: list[_PackFiles], structure: bool = True) 
                     )
                 )
         defaults = [m for m in members if library.clauses[m].default]
-        if first.status == "required" and len(defaults) > 1:
+        if len(defaults) > 1:
             problems.append(
-                at(
+                blame(
+                    group,
                     defaults[1],
                     ("default",),
                     f"alternative group '{group}' has more than one default clause "
-                    f"({', '.join(defaults)})",
-                    "mark one clause of the group default: true and the others default: false",
+                    f"({', '.join(defaults)}); only the first would be used",
+                    "mark one clause of the group default: true and the others default: false "
+                    "(an overlay can patch a base member: patch: {clauses: {ID: {default: false}}})",
                 )
             )
-    for req in library.requirements.values():
-        if not library.covering(req.id):
+        elif not defaults and first.status == "required" and len(members) > 1:
             problems.append(
-                Problem(
-                    f"requirement '{req.id}' ({req.title}) is covered by no clause",
-                    field=f"requirements.{req.id}",
-                    file=library.requirement_files.get(req.id),
-                    hint="add a clause with covers: [" + req.id + "]",
+                blame(
+                    group,
+                    first.id,
+                    ("default",),
+                    f"required alternative group '{group}' has no default clause",
+                    "mark one clause of the group default: true",
                 )
             )
     return problems
