@@ -434,6 +434,21 @@ def styles_xml() -> str:
             ppr=spacing(before=480, after=0),
         ),
         pstyle(
+            "SignatureHeading",
+            "Signature Heading",
+            based="SignatureText",
+            nxt="SignatureNote",
+            ppr=spacing(before=360, after=60),
+        ),
+        pstyle(
+            "SignatureNote",
+            "Signature Note",
+            based="SignatureText",
+            nxt="SignatureLine",
+            ppr=spacing(before=60, after=0),
+            rpr='<w:i/><w:iCs/><w:sz w:val="20"/><w:szCs w:val="20"/>',
+        ),
+        pstyle(
             "SignatureLegend",
             "Signature Legend",
             nxt="SignatureText",
@@ -542,21 +557,32 @@ def numbering_xml() -> str:
 
 
 def signature_blocks() -> str:
-    """One block per party, kept on one page (every line keeps with the next but the spacer)."""
+    """One block per party, kept on one page (every line keeps with the next but the spacer): the
+    party, how it acts, its approving resolution, then each signer (the signing officer, the clerk
+    who attests, the attorney who approves as to form, and for a law enforcement party the chief's
+    acknowledgment or the sheriff's joinder, each with its own heading and statement)."""
     return "".join(
         [
             control("{%p for b in signatures %}"),
             para(run("{{ b.party }}", bold=True, rpr="<w:caps/>"), style="SignatureText"),
             p("{{ b.acting_through }}", "SignatureText"),
-            p("By: _________________________________", "SignatureLine"),
-            p("Name: {{ b.signer_name }}", "SignatureText"),
-            p("Title: {{ b.signer_title }}", "SignatureText"),
-            p("Date: ______________________", "SignatureLine", ppr=spacing(before=240)),
-            control("{%p if b.attest %}"),
-            p("Attest: ______________________________", "SignatureLine"),
-            p("Name: {{ b.attest_name }}", "SignatureText"),
-            p("Title: {{ b.attest_title }}", "SignatureText"),
+            control("{%p if b.approval %}"),
+            p("{{ b.approval }}", "SignatureNote"),
             control("{%p endif %}"),
+            control("{%p for s in b.signers %}"),
+            control("{%p if s.heading %}"),
+            para(run("{{ s.heading }}", bold=True, rpr="<w:caps/>"), style="SignatureHeading"),
+            control("{%p endif %}"),
+            control("{%p if s.statement %}"),
+            p("{{ s.statement }}", "SignatureNote"),
+            control("{%p endif %}"),
+            para(run("{{ s.lead }} "), run("_" * 30), style="SignatureLine"),
+            p("Name: {{ s.name }}", "SignatureText"),
+            p("Title: {{ s.title }}", "SignatureText"),
+            control("{%p if s.dated %}"),
+            p("Date: ______________________", "SignatureLine", ppr=spacing(before=240)),
+            control("{%p endif %}"),
+            control("{%p endfor %}"),
             p("", "SignatureSpacer"),
             control("{%p endfor %}"),
         ]

@@ -253,7 +253,7 @@ def test_contacts_name_administrator_principals_and_agency_heads(riverton):
 def test_one_signature_block_per_party_one_agency(riverton):
     draft, _, _, document = riverton
     lines = signature_paragraphs(document)
-    assert sum(line.startswith("By:") for line in lines) == 2
+    assert sum(line.startswith("By:") for line in lines) == 3  # district, city, chief of police
     assert draft.district.name.upper() in [line.upper() for line in lines]
     assert draft.agencies[0].municipality.name in lines
     assert f"Name: {draft.district.signatory.name}" in lines
@@ -264,13 +264,15 @@ def test_three_agencies_parties_and_signature_blocks(library, tmp_path):
     draft = three_agency_draft(load_draft(RIVERTON))
     agreement, document = build(library, draft, tmp_path / "three.docx")
     lines = signature_paragraphs(document)
-    assert sum(line.startswith("By:") for line in lines) == 4
+    # the district; each municipality's signer, and its chief (acknowledging) or sheriff (joining)
+    assert sum(line.startswith("By:") for line in lines) == 1 + 2 * 3
     # an attest line only where an attesting officer is named (the sheriff's county has none)
     assert sum(line.startswith("Attest:") for line in lines) == 3
     for agency in draft.agencies:
         assert agency.municipality.name in lines
-        assert f"acting through the {agency.name}" in lines
         assert f"Name: {agency.signatory.name}" in lines
+        assert f"Name: {agency.head.name}" in lines
+    assert "acting through its County Board" in lines
     parties = next(p.text for p in document.paragraphs if "by and between" in p.text)
     for agency in draft.agencies:
         assert agency.municipality.name in parties

@@ -365,7 +365,10 @@ def test_paragraph_checker_catches_artifacts(text, problem):
 @pytest.mark.parametrize("kind", ["town", "tribe", "state_agency"])
 def test_other_kinds_of_municipality_read_correctly(library, complete_draft, kind):
     agency = complete_draft.agencies[0]
-    municipality = agency.municipality.model_copy(update={"name": "Example Nation", "kind": kind})
+    body = "Tribal Council" if kind == "tribe" else None  # a tribe names its own governing body
+    municipality = agency.municipality.model_copy(
+        update={"name": "Example Nation", "kind": kind, "governing_body": body}
+    )
     draft = complete_draft.model_copy(
         update={"agencies": [agency.model_copy(update={"municipality": municipality})]}
     )
@@ -373,8 +376,17 @@ def test_other_kinds_of_municipality_read_correctly(library, complete_draft, kin
     assert _check_agreement(agreement, kind) == []
     recitals = " ".join(p for c in agreement.sections[0].clauses for p in c.paragraphs)
     expected = {
-        "town": "Example Nation, a Wisconsin town and a municipality",
-        "tribe": "Example Nation, a federally recognized American Indian tribe or band in this state",
-        "state_agency": "Example Nation, an agency of the State of Wisconsin",
+        "town": "Example Nation is a Wisconsin town acting through its Town Board, and its law",
+        "tribe": (
+            "Example Nation is a federally recognized American Indian tribe or band acting through "
+            "its Tribal Council"
+        ),
+        "state_agency": "Example Nation is an agency of the State of Wisconsin, and its law",
     }[kind]
     assert expected in recitals
+    approvals = {
+        "town": "the Town Board of Example Nation approved it by Resolution No.",
+        "tribe": "the Tribal Council of Example Nation approved it by Resolution No.",
+        "state_agency": "Example Nation approved it through its officer authorized to contract",
+    }[kind]
+    assert approvals in recitals

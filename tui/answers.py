@@ -180,7 +180,9 @@ def apply_answer(draft: Draft, path: str, value: Any, library: Library) -> Draft
     """
     if path.startswith("values."):
         value = convert_value(library, path.removeprefix("values."), value)
-    elif path in ("term.effective", "term.end") and isinstance(value, str):
+    elif (path in ("term.effective", "term.end") or path.endswith(".date")) and isinstance(
+        value, str
+    ):
         value = iso_date(value)
     try:
         return _with(draft, path, value)

@@ -22,10 +22,20 @@ from .common import (
 
 STARTER_NOTES = {
     "packs": "Overlay clause packs (folders) layered over the bundled Wisconsin pack, in order.",
-    "district": "The school district: kind is common, union_high, unified or first_class_city.",
+    "district": (
+        "The school district: kind is common, union_high, unified or first_class_city. approval is\n"
+        "# the Board's resolution (number, and date adopted as YYYY-MM-DD); it may stay empty in a\n"
+        "# board-packet copy (a line to fill in prints) but a final copy needs it. counsel is the\n"
+        "# attorney who approves the agreement as to form."
+    ),
     "agencies": (
         "One entry per law enforcement agency. municipality is the legal party (the city, village,\n"
-        "# town or county); kind is city, village, town, county, tribe or state_agency."
+        "# town or county); kind is city, village, town, county, tribe or state_agency;\n"
+        "# governing_body is the body that approves (empty = Common Council, Village Board, Town\n"
+        "# Board or County Board; a tribe names its own). approval is that body's resolution,\n"
+        "# counsel its attorney (approved as to form), head the chief of police (who acknowledges)\n"
+        "# or sheriff (who also signs). hourly_cost is the estimated hourly cost of an officer's\n"
+        "# wages and benefits, which the cost estimate multiplies by the scheduled hours."
     ),
     "program": (
         "name is PSL or SRO. One placement per building: days (mon..sun), start and end (24-hour\n"

@@ -56,6 +56,14 @@ class Person(Part):
     title: str | None = None
 
 
+class Approval(Part):
+    """How a party's governing body approved the agreement (printed in the recitals and on the
+    signature page). May stay empty in a draft copy, where a fill-in line prints instead."""
+
+    resolution: str | None = Field(default=None, description="resolution number, e.g. '2027-14'")
+    date: dt.date | None = Field(default=None, description="the date the resolution was adopted")
+
+
 class District(Part):
     name: str | None = None
     kind: DistrictKind | None = None
@@ -64,11 +72,22 @@ class District(Part):
     administrator: Person = Field(default_factory=Person)
     signatory: Person = Field(default_factory=Person)
     attest: Person = Field(default_factory=Person, description="clerk who attests, if customary")
+    approval: Approval = Field(default_factory=Approval, description="the Board's resolution")
+    counsel: Person = Field(
+        default_factory=Person, description="the attorney who approves the agreement as to form"
+    )
 
 
 class Municipality(Part):
     name: str | None = Field(default=None, description="the legal party, e.g. 'City of Riverton'")
     kind: MunicipalityKind | None = None
+    governing_body: str | None = Field(
+        default=None,
+        description=(
+            "the body that approves the agreement, e.g. 'Common Council'; empty = the usual body "
+            "for the kind (a tribe names its own)"
+        ),
+    )
 
 
 class Agency(Part):
@@ -78,6 +97,27 @@ class Agency(Part):
     head: Person = Field(default_factory=Person, description="chief of police or sheriff")
     signatory: Person = Field(default_factory=Person)
     attest: Person = Field(default_factory=Person)
+    approval: Approval = Field(
+        default_factory=Approval, description="the governing body's resolution"
+    )
+    counsel: Person = Field(
+        default_factory=Person, description="the attorney who approves the agreement as to form"
+    )
+    hourly_cost: float | None = Field(
+        default=None,
+        ge=0,
+        allow_inf_nan=False,
+        description="estimated hourly cost of an officer's wages and benefits (first school year)",
+    )
+
+    @field_validator("hourly_cost", mode="before")
+    @classmethod
+    def _amount(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("give an amount in dollars, e.g. 62.50, not yes or no")
+        if isinstance(value, str):
+            return value.replace(",", "").removeprefix("$").strip() or None
+        return value
 
 
 class Placement(Part):

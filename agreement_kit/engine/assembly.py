@@ -14,8 +14,9 @@ from ..drafts.io import dump_draft
 from ..drafts.model import Draft
 from ..packs.library import Library
 from ..problems import Problem, ProblemsError
-from .context import DISTRICT_KINDS, MUNICIPALITY_KINDS, clause_context, days_text, join_and
+from .context import DISTRICT_KINDS, clause_context, days_text, join_and
 from .coverage import _option_values, check_coverage, included_clauses
+from .parties import Party, SignatureBlock, party_list, signature_blocks
 from .templating import ClauseRenderError, render_text, strip_none
 
 
@@ -48,23 +49,6 @@ class AssembledSection(_Out):
     title: str
     kind: str
     clauses: list[AssembledClause]
-
-
-class Party(_Out):
-    role: str  # "District" or "Agency"
-    name: str  # the legal party (district; municipality)
-    acting_through: str | None  # board; police department or sheriff's office
-    kind: str
-    address: str | None
-
-
-class SignatureBlock(_Out):
-    party: str
-    acting_through: str | None
-    signer_name: str | None
-    signer_title: str | None
-    attest_name: str | None
-    attest_title: str | None
 
 
 class ScheduleRow(_Out):
@@ -188,56 +172,6 @@ def number_clauses(library: Library, included: list[str]) -> list[tuple[Any, str
             (section, str(article), [(c, f"{article}.{i}") for i, c in enumerate(members, 1)])
         )
     return out
-
-
-def _parties(draft: Draft) -> list[Party]:
-    d = draft.district
-    parties = [
-        Party(
-            role="District",
-            name=d.name or "",
-            acting_through=d.board,
-            kind=DISTRICT_KINDS.get(d.kind or "", ""),
-            address=d.address,
-        )
-    ]
-    for a in draft.agencies:
-        parties.append(
-            Party(
-                role="Agency",
-                name=a.municipality.name or "",
-                acting_through=a.name,
-                kind=MUNICIPALITY_KINDS.get(a.municipality.kind or "", ""),
-                address=a.address,
-            )
-        )
-    return parties
-
-
-def _signatures(draft: Draft) -> list[SignatureBlock]:
-    d = draft.district
-    blocks = [
-        SignatureBlock(
-            party=d.name or "",
-            acting_through=d.board,
-            signer_name=d.signatory.name,
-            signer_title=d.signatory.title,
-            attest_name=d.attest.name,
-            attest_title=d.attest.title,
-        )
-    ]
-    for a in draft.agencies:
-        blocks.append(
-            SignatureBlock(
-                party=a.municipality.name or "",
-                acting_through=a.name,
-                signer_name=a.signatory.name,
-                signer_title=a.signatory.title,
-                attest_name=a.attest.name,
-                attest_title=a.attest.title,
-            )
-        )
-    return blocks
 
 
 def _contacts(draft: Draft) -> list[Contact]:
@@ -367,10 +301,10 @@ def assemble(
         short_title=draft.title or f"{district_name} – {agency_names} {program['name']} Agreement",
         final=draft.final,
         program_title=program["title"],
-        parties=_parties(draft),
+        parties=party_list(draft, DISTRICT_KINDS),
         sections=sections,
         schedule=schedule,
-        signatures=_signatures(draft),
+        signatures=signature_blocks(draft),
         contacts=_contacts(draft),
         effective_date=context["term"].get("effective_date"),
         end_date=context["term"].get("end_date"),

@@ -8,12 +8,21 @@ variables are checked against at load time (:func:`context_schema`).
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..drafts.model import Agency, Draft, Placement
+from ..drafts.model import Agency, Approval, Draft, Placement
+from .parties import (
+    LISTED_KINDS,
+    agency_description,
+    body_of,
+    department,
+    governing_body,
+    kind_phrase,
+    long_date,
+    resolution,
+    with_article,
+)
 
 DAY_NAMES = {
     "mon": "Monday",
@@ -54,8 +63,17 @@ SOURCES: dict[str, str] = {
     "agencies.*.municipality.kind_label": "agencies.*.municipality.kind",
     "agencies.*.label": "agencies.*.name",
     "agencies.*.municipality.the_name": "agencies.*.municipality.name",
+    "agencies.*.municipality.body": "agencies.*.municipality.governing_body",
+    "agencies.*.municipality.body_of": "agencies.*.municipality.governing_body",
+    "agencies.*.municipality.description": "agencies.*.municipality.name",
+    "agencies.*.municipality.kind_phrase": "agencies.*.municipality.kind",
+    "agencies.*.department": "agencies.*.name",
+    "agencies.*.approval.text": "agencies.*.approval.resolution|agencies.*.approval.date",
+    "district.approval.text": "district.approval.resolution|district.approval.date",
     "agency.names": "agencies.*.name",
     "agency.parties": "agencies.*.municipality.name",
+    "agency.listed": "agencies.*.municipality.kind|agencies.*.municipality.name",
+    "agency.tribes": "agencies.*.municipality.kind|agencies.*.municipality.name",
     "program.placements.*.days_text": "program.placements.*.days",
     "program.placements.*.hours": "program.placements.*.start|program.placements.*.end",
     "program.placements.*.agency_name": "agencies.*.name",
@@ -73,21 +91,6 @@ def join_and(items: Sequence[object], word: str = "and") -> str:
     if len(names) <= 2:
         return f" {word} ".join(names)
     return ", ".join(names[:-1]) + f", {word} " + names[-1]
-
-
-def with_article(name: str | None) -> str | None:
-    """'City of Riverton' -> 'the City of Riverton'; 'Dane County' and 'The X' stay as they are."""
-    if not name:
-        return name
-    if re.match(r"(?i)(the|its)\b", name):
-        return name
-    if re.match(r"(City|Village|Town|County|State|Board) of\b", name) or "School District" in name:
-        return f"the {name}"
-    return name
-
-
-def long_date(value: dt.date | None) -> str | None:
-    return f"{value:%B} {value.day}, {value.year}" if value else None
 
 
 def clock(value: str | None) -> str | None:
@@ -114,21 +117,39 @@ def _person(p: Any) -> dict[str, Any]:
     return {"name": p.name, "title": p.title}
 
 
-def _agency(a: Agency, number: int) -> dict[str, Any]:
+def _approval(approval: Approval, final: bool) -> dict[str, Any]:
+    return {
+        "resolution": approval.resolution,
+        "date": long_date(approval.date),
+        "text": resolution(approval, final),
+    }
+
+
+def _agency(a: Agency, number: int, final: bool) -> dict[str, Any]:
+    kind = a.municipality.kind
     return {
         "number": number,
         "name": a.name,
         "label": a.name,
+        "department": department(a.name),
         "address": a.address,
         "municipality": {
             "name": a.municipality.name,
             "the_name": with_article(a.municipality.name),
-            "kind": a.municipality.kind,
-            "kind_label": MUNICIPALITY_KINDS.get(a.municipality.kind or ""),
+            "kind": kind,
+            "kind_label": MUNICIPALITY_KINDS.get(kind or ""),
+            "listed": kind in LISTED_KINDS if kind else None,
+            "body": governing_body(a),
+            "body_of": body_of(a),
+            "kind_phrase": kind_phrase(kind) or None,
+            "description": agency_description(a) if a.municipality.name and kind else None,
         },
         "head": _person(a.head),
         "signatory": _person(a.signatory),
         "attest": _person(a.attest),
+        "counsel": _person(a.counsel),
+        "approval": _approval(a.approval, final),
+        "hourly_cost": a.hourly_cost,
     }
 
 
@@ -168,7 +189,23 @@ def _grammar(draft: Draft) -> dict[str, Any]:
         "its": "their" if many else "its",
         "names": join_and(names) if names and all(names) else None,
         "parties": join_and(parties) if parties and all(parties) else None,
+        # parties that § 66.0301(1)(a) lists as municipalities, and tribes (which act under their
+        # own law): "" when there is none, None while a name or kind is still unanswered
+        "listed": _names_of(draft, lambda k: k in LISTED_KINDS),
+        "listed_count": sum(1 for a in draft.agencies if a.municipality.kind in LISTED_KINDS),
+        "tribes": _names_of(draft, lambda k: k == "tribe"),
     }
+
+
+def _names_of(draft: Draft, wanted: Any) -> str | None:
+    if not all(a.municipality.name and a.municipality.kind for a in draft.agencies):
+        return None
+    names = [
+        with_article(a.municipality.name) or ""
+        for a in draft.agencies
+        if wanted(a.municipality.kind)
+    ]
+    return join_and(names) if names else ""
 
 
 def _term(draft: Draft) -> dict[str, Any]:
@@ -203,8 +240,10 @@ def clause_context(draft: Draft, options: dict[str, Any], values: dict[str, Any]
             "administrator": _person(draft.district.administrator),
             "signatory": _person(draft.district.signatory),
             "attest": _person(draft.district.attest),
+            "counsel": _person(draft.district.counsel),
+            "approval": _approval(draft.district.approval, draft.final),
         },
-        "agencies": [_agency(a, i + 1) for i, a in enumerate(draft.agencies)],
+        "agencies": [_agency(a, i + 1, draft.final) for i, a in enumerate(draft.agencies)],
         "agency": _grammar(draft),
         "program": {
             "name": program.name,

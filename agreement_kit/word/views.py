@@ -13,14 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..engine.assembly import Agreement, AssembledClause, Party, Provenance, SignatureBlock
-from ..engine.context import with_article
+from ..engine.assembly import Agreement, AssembledClause, Provenance
+from ..engine.parties import Party, SignatureBlock, Signer, with_article
 
 DRAFT_MARK = "Draft \u2014 for review by counsel"
 BLANK = "_" * 24  # an unanswered name on the signature page is a line to fill in by hand
 SCHEDULE_CLAUSE = "placement-schedule"  # Exhibit A points to it when the pack has it
 COST_CLAUSES = ("cost-share-percentage", "cost-share-flat-fee", "cost-share-none")
-WISCONSIN_KINDS = {"city", "village", "town", "county", "state agency"}
 
 
 class _View(BaseModel):
@@ -67,13 +66,28 @@ class PartyView(_View):
     acting_through: str
     kind: str
     address: str
-    description: str  # "the City of Riverton, a Wisconsin city, acting through ..."
+    agency: str  # the law enforcement agency ("" for the District)
+    description: (
+        str  # "the City of Riverton, a Wisconsin city acting through its Common Council, ..."
+    )
+
+
+class SignerView(_View):
+    heading: str  # above the line, e.g. "Kettle County Sheriff's Office" ("" for none)
+    statement: str  # what this signature means, e.g. the chief's acknowledgment ("" for none)
+    lead: str  # "By:", "Attest:", "Approved as to form:"
+    name: str
+    title: str
+    dated: bool
 
 
 class SignatureView(_View):
     role: str
     party: str
-    acting_through: str  # "acting through its Board of Education"
+    acting_through: str  # "acting through its Common Council"
+    approval: str  # "Approved by the Common Council by Resolution No. …, adopted …." ("" for none)
+    signers: list[SignerView]
+    # The first signer and the attesting clerk, for templates that print a fixed block:
     signer_name: str
     signer_title: str
     attest: bool
@@ -143,14 +157,6 @@ class DocumentContext(_View):
 _the = with_article
 
 
-def _kind_phrase(kind: str) -> str:
-    if not kind:
-        return ""
-    if kind in WISCONSIN_KINDS or kind.endswith("school district"):
-        return f"a Wisconsin {kind}"
-    return f"a {kind}"
-
-
 def _acting(through: str | None) -> str:
     if not through:
         return ""
@@ -160,15 +166,14 @@ def _acting(through: str | None) -> str:
 
 
 def _party_view(party: Party) -> PartyView:
-    name = party.name or f"[{party.role}]"
-    bits = [_the(name), _kind_phrase(party.kind), _acting(party.acting_through)]
     return PartyView(
         role=party.role,
         name=party.name,
         acting_through=party.acting_through or "",
         kind=party.kind,
         address=party.address or "",
-        description=", ".join(b for b in bits if b),
+        agency=party.agency or "",
+        description=party.description or (_the(party.name) or f"[{party.role}]"),
     )
 
 
@@ -299,11 +304,24 @@ def _sections(agreement: Agreement) -> list[SectionView]:
     return views
 
 
+def _signer(signer: Signer) -> SignerView:
+    return SignerView(
+        heading=signer.heading or "",
+        statement=tie(signer.statement or ""),
+        lead=signer.lead,
+        name=signer.name or BLANK,
+        title=signer.title or BLANK,
+        dated=signer.dated,
+    )
+
+
 def _signature(block: SignatureBlock, role: str) -> SignatureView:
     return SignatureView(
         role=role,
         party=block.party or f"[{role}]",
         acting_through=_acting(block.acting_through),
+        approval=tie(block.approval or ""),
+        signers=[_signer(s) for s in block.signers],
         signer_name=block.signer_name or BLANK,
         signer_title=block.signer_title or BLANK,
         attest=bool(block.attest_name),

@@ -44,6 +44,36 @@ CLERKS = {
 }
 
 
+# The body that usually approves for each kind (the draft may name another; a tribe must).
+BODIES = {
+    "city": "Common Council",
+    "village": "Village Board",
+    "town": "Town Board",
+    "county": "County Board",
+}
+
+
+def body_hint(kind: str | None) -> str:
+    usual = BODIES.get(kind or "")
+    if usual:
+        return f"blank = the {usual}"
+    if kind == "tribe":
+        return "the body that approves under the tribe's own law"
+    return "e.g. Common Council, Village Board, County Board"
+
+
+def resolution_row(label: str, path: str, approval: object, help: str) -> FieldRow:
+    return FieldRow(
+        label,
+        AnswerInput(
+            f"{path}.resolution", getattr(approval, "resolution", None), placeholder="Number"
+        ),
+        AnswerInput(f"{path}.date", getattr(approval, "date", None), kind="date"),
+        help=help,
+        classes="person",
+    )
+
+
 def signs_hint(kind: str | None) -> str:
     return SIGNS.get(kind or "", "e.g. the Mayor, Village President or Town Chair")
 
@@ -89,6 +119,18 @@ class PartiesStep(StepPane):
         yield person_row(
             "Attests", "district.attest", d.attest, help="optional, e.g. the Board Clerk"
         )
+        yield person_row(
+            "Form approval",
+            "district.counsel",
+            d.counsel,
+            help="the attorney who approves it as to form (optional)",
+        )
+        yield resolution_row(
+            "Board resolution",
+            "district.approval",
+            d.approval,
+            help="number and date adopted; blank lines print until then",
+        )
         yield Static("Law enforcement agencies", classes="group-title")
         many = len(draft.agencies) > 1
         for i, a in enumerate(draft.agencies):
@@ -114,20 +156,54 @@ class PartiesStep(StepPane):
                 "Party kind",
                 AnswerSelect(f"{at}.municipality.kind", MUNICIPALITY_KINDS, a.municipality.kind),
             )
+            kind = a.municipality.kind
+            yield FieldRow(
+                "Governing body",
+                AnswerInput(
+                    f"{at}.municipality.governing_body",
+                    a.municipality.governing_body,
+                    placeholder="e.g. Common Council",
+                ),
+                help=body_hint(kind),
+            )
             yield FieldRow("Address", AnswerInput(f"{at}.address", a.address))
             yield person_row("Chief / sheriff", f"{at}.head", a.head)
-            kind = a.municipality.kind
             yield person_row("Signs for it", f"{at}.signatory", a.signatory, help=signs_hint(kind))
             yield person_row("Attests", f"{at}.attest", a.attest, help=attests_hint(kind))
+            yield person_row(
+                "Form approval",
+                f"{at}.counsel",
+                a.counsel,
+                help="its attorney, e.g. the City Attorney or Corporation Counsel (optional)",
+            )
+            yield resolution_row(
+                "Resolution",
+                f"{at}.approval",
+                a.approval,
+                help="the governing body's approval: number and date adopted",
+            )
+            yield FieldRow(
+                "Hourly cost",
+                AnswerInput(
+                    f"{at}.hourly_cost", a.hourly_cost, kind="number", placeholder="e.g. 62.50"
+                ),
+                help="an officer's wages and benefits per hour, for the cost estimate",
+            )
         yield ListButton("+ Add another agency", "agencies", id="add-agencies")
 
     def update_view(self, draft: Draft, coverage: Coverage) -> None:
         super().update_view(draft, coverage)
         for i, agency in enumerate(draft.agencies):  # the hints follow the municipality's kind
             kind = agency.municipality.kind
-            for leaf, hint in (("signatory", signs_hint(kind)), ("attest", attests_hint(kind))):
-                control = self.control_for(f"agencies[{i}].{leaf}.name")
-                row = control.parent.parent if control and control.parent else None
+            hints = (
+                ("signatory.name", signs_hint(kind)),
+                ("attest.name", attests_hint(kind)),
+                ("municipality.governing_body", body_hint(kind)),
+            )
+            for leaf, hint in hints:
+                control = self.control_for(f"agencies[{i}].{leaf}")
+                rows = [r for r in control.ancestors if isinstance(r, FieldRow)] if control else []
+                row = rows[0] if rows else None
                 if isinstance(row, FieldRow) and row.help != hint:
                     row.help = hint
                     row.query_one(".field-help", Static).update(hint)
