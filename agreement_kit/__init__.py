@@ -41,6 +41,16 @@ _EXPORTS: dict[str, str] = {
     "Problem": ".problems",
     "ProblemsError": ".problems",
     "render_docx": ".word.render",
+    "Checklist": ".review.model",
+    "build_checklist": ".review.checklist",
+    "render_checklist": ".review.render",
+    "checklist_renderable": ".review.api",
+    "ReviewSummary": ".review.signoff",
+    "review_state": ".review.signoff",
+    "sign_off": ".review.signoff",
+    "Omission": ".review.omissions",
+    "omissions": ".review.omissions",
+    "clause_book": ".review.book",
 }
 
 if TYPE_CHECKING:  # what type checkers and editors see
@@ -51,6 +61,13 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .packs.library import Library
     from .packs.loading import load_library, load_library_for
     from .problems import Problem, ProblemsError
+    from .review.api import checklist_renderable
+    from .review.book import clause_book
+    from .review.checklist import build_checklist
+    from .review.model import Checklist
+    from .review.omissions import Omission, omissions
+    from .review.render import render_checklist
+    from .review.signoff import ReviewSummary, review_state, sign_off
     from .word.pdf import convert_to_pdf, find_soffice
     from .word.render import render_docx
 
@@ -70,14 +87,20 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Agreement",
+    "Checklist",
     "Coverage",
     "Draft",
     "Library",
+    "Omission",
     "Problem",
     "ProblemsError",
+    "ReviewSummary",
     "__version__",
     "assemble",
+    "build_checklist",
     "check_coverage",
+    "checklist_renderable",
+    "clause_book",
     "convert_to_pdf",
     "dump_draft",
     "find_soffice",
@@ -85,7 +108,11 @@ __all__ = [
     "load_library",
     "load_library_for",
     "new_draft",
+    "omissions",
     "parse_draft",
+    "render_checklist",
     "render_docx",
+    "review_state",
     "save_draft",
+    "sign_off",
 ]

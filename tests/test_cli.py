@@ -184,19 +184,19 @@ def test_usage_errors_exit_2(argv, capsys):
 
 
 def test_checklist_markdown_and_json(capsys, tmp_path):
-    code, out, _ = run(capsys, "checklist", COMPLETE)
+    code, out, _ = run(capsys, "checklist", COMPLETE, "--format", "md")
     assert code == 0
-    assert out.startswith("# Policy coverage checklist — Riverton Area School District")
-    assert "| A |" in out and "**NOT COVERED**" not in out
+    assert out.startswith("# Review checklist — Riverton Area School District")
+    assert "| **A** |" in out and "NOT COVERED" not in out
     code, out, _ = run(capsys, "checklist", GAPS, "--json")
     data = json.loads(out)
     assert code == 1 and data["complete"] is False
-    uncovered = [r["id"] for r in data["requirements"] if not r["covered"]]
+    uncovered = [r["id"] for r in data["requirements"] if r["state"] == "not-covered"]
     assert uncovered, "the gaps example leaves a requirement uncovered"
     assert any("program.placements[1].principal" in g for g in data["gaps"])
     target = tmp_path / "review.md"
     code, out, _ = run(capsys, "checklist", COMPLETE, "-o", str(target))
-    assert code == 0 and target.read_text(encoding="utf-8").startswith("# Policy coverage")
+    assert code == 0 and target.read_text(encoding="utf-8").startswith("# Review checklist")
 
 
 def test_unknown_clause_id_in_draft_is_invalid_input(capsys, tmp_path):

@@ -36,6 +36,7 @@ TOOL_TALK = [
             r"\.[a-z_]+\b"
         ),
     ),
+    ("a field name", re.compile(r"\b[a-z]+_[a-z0-9_]+\b")),
     ("a clause ordering key", re.compile(r"\border (?:below|above|under|over|of) \d+")),
     ("the pack machinery", re.compile(r"\b(?:overlay|overlays|the template|the wizard)\b")),
 ]
@@ -68,6 +69,7 @@ def test_bundled_guidance_has_no_tool_instructions():
         "Edit 11-funding.yaml to change the amount.",
         "Set status: optional to drop it.",
         "The fee comes from values.annual_fee.",
+        "The recipient (report_recipient) follows the options.",
         "Replace this clause in a district overlay.",
         "Note that the template prints a cost table.",
     ],

@@ -199,3 +199,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--check", action="store_true", help="only check that the files in DIR are up to date"
     )
     p.set_defaults(func=cmd_library_schema)
+
+    from .review import register_book  # the clause book belongs to the review room
+
+    register_book(lib_sub, common)

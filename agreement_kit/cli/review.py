@@ -8,32 +8,46 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..review.render import FORMATS
 from .common import INCOMPLETE, OK, UserError, library_for, not_the_input, read_draft
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
     from ..engine.coverage import check_coverage
-    from ..review.checklist import checklist_data, checklist_markdown
+    from ..review.checklist import build_checklist
+    from ..review.render import SUFFIXES, render_checklist
     from ..yamlio import atomic_write
 
     draft = read_draft(args.draft)
     library = library_for(args, draft, args.draft)
     coverage = check_coverage(library, draft)
-    if args.json:
-        text = json.dumps(checklist_data(library, draft, coverage), indent=2, ensure_ascii=False)
-        text += "\n"
-    else:
-        text = checklist_markdown(library, draft, coverage)
-    if args.output:
-        out = Path(args.output)
+    fmt = "json" if args.json else args.format
+    out = Path(args.output) if args.output else None
+    if fmt is None:
+        fmt = SUFFIXES.get(out.suffix.lower(), "md") if out else "table"
+    if out is not None:
         not_the_input(out, args.draft)
         if out.exists() and not args.force:
             raise UserError(f"{out} already exists; not replaced", INCOMPLETE, "use --force")
-        atomic_write(out, text)
-        print(f"Wrote {out}")
+    checklist = build_checklist(library, draft, coverage)
+    if out is None and fmt == "docx":
+        raise UserError("a Word checklist needs a file: give -o CHECKLIST.docx")
+    if out is None and fmt == "table":
+        from rich.console import Console
+
+        from ..review.layout import checklist_outline
+        from ..review.to_terminal import render_terminal
+
+        Console(highlight=False).print(render_terminal(checklist_outline(checklist, detail=False)))
     else:
-        sys.stdout.write(text)
-    return OK if coverage.complete else INCOMPLETE
+        body = render_checklist(checklist, fmt)
+        if out is None:
+            sys.stdout.write(body if isinstance(body, str) else body.decode())
+        else:
+            atomic_write(out, body)
+            print(f"Wrote {out}")
+    # A draft with gaps exits 1 even when the file was written, so scripts can gate on it.
+    return OK if checklist.complete else INCOMPLETE
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -86,16 +100,71 @@ def cmd_review(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_library_book(args: argparse.Namespace) -> int:
+    from ..review.book import clause_book
+    from ..review.render import SUFFIXES, render_outline
+    from ..yamlio import atomic_write
+    from .common import plain_library
+
+    out = Path(args.output) if args.output else None
+    fmt = args.format or (SUFFIXES.get(out.suffix.lower()) if out else "md")
+    if fmt not in ("md", "html", "docx"):
+        raise UserError(
+            f"{out}: the clause book is written as .docx, .md or .html",
+            hint="e.g. -o clause-book.docx",
+        )
+    if out is not None and out.exists() and not args.force:
+        raise UserError(f"{out} already exists; not replaced", INCOMPLETE, "use --force")
+    if out is None and fmt == "docx":
+        raise UserError("a Word clause book needs a file: give -o clause-book.docx")
+    body = render_outline(clause_book(plain_library(args)), fmt)
+    if out is None:
+        sys.stdout.write(body if isinstance(body, str) else body.decode())
+    else:
+        atomic_write(out, body)
+        print(f"Wrote {out}")
+    return OK
+
+
+def register_book(lib_sub: Any, common: argparse.ArgumentParser) -> None:
+    """``library book``: the whole library for counsel's one-time review."""
+    p = lib_sub.add_parser(
+        "book",
+        parents=[common],
+        help="write the clause book for counsel: every requirement and clause, with guidance",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="clause-book.docx, .md or .html (default: Markdown to stdout)",
+    )
+    p.add_argument("--format", choices=("md", "html", "docx"), help="default: from the -o suffix")
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
+    p.set_defaults(func=cmd_library_book)
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """``checklist``."""
     p = sub.add_parser(
         "checklist",
         parents=[common],
-        help="the review checklist for counsel: requirement -> clauses, citations, guidance",
+        help="the review checklist for counsel: deal terms, requirement -> clauses, choices, omissions, sign-off",
     )
     p.add_argument("draft", metavar="DRAFT.yaml")
-    p.add_argument("--json", action="store_true", help="JSON instead of Markdown")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to a file instead of stdout")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="table (terminal), md, html (one file for e-mail), docx (for markup in Word) or json; "
+        "default: from the -o suffix, else table",
+    )
+    p.add_argument("--json", action="store_true", help="same as --format json")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to a file (exit 1 still means the draft has gaps, after writing)",
+    )
     p.add_argument("--force", action="store_true", help="replace an existing output file")
     p.set_defaults(func=cmd_checklist)
 

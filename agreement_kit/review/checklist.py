@@ -1,125 +1,220 @@
-"""The review checklist for counsel: each requirement, the clauses that meet it, and what was left out."""
+"""Building the review checklist for counsel (:func:`build_checklist`).
+
+Every renderer (terminal table, Markdown, HTML, Word, JSON) and the wizard's Review step show this
+one :class:`~agreement_kit.review.model.Checklist`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
+from .. import __version__
 from ..drafts.model import Draft
-from ..engine.assembly import number_clauses
-from ..engine.coverage import Coverage, check_coverage, included_clauses
+from ..engine.assembly import draft_hash, number_clauses
+from ..engine.coverage import Coverage, check_coverage
 from ..packs.library import Library
+from .basis import answer_context
+from .model import (
+    Checklist,
+    ClauseEntry,
+    Deviation,
+    GroupRow,
+    LeftOut,
+    MissingAnswer,
+    Overlay,
+    Provenance,
+    RequirementRow,
+    ReviewTotals,
+    VerifyPoint,
+)
+from .omissions import omissions
+from .signoff import SignOff, clause_signoff, requirement_signoff
+from .terms import _label, deal_terms, party_checks
+from .verify import verify_points
 
 
-def checklist_data(
-    library: Library, draft: Draft, coverage: Coverage | None = None
-) -> dict[str, Any]:
-    """The checklist as plain data (also the JSON form)."""
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _deviation(library: Library, clause_id: str) -> str | None:
+    pack = library.origins.get(clause_id, library.pack.id)
+    if pack == library.pack.id:
+        return None
+    return f"from overlay pack {pack}, not the standard library {library.pack.id}"
+
+
+def verdict(coverage: Coverage, unreasoned: list[LeftOut]) -> str:
+    """One sentence on what the draft is, as ``check``'s summary line says it."""
+    if not coverage.complete:
+        count = len(coverage.gaps())
+        return f"Not complete: {count} gap{'s' * (count != 1)} to resolve before the agreement can be built."
+    if unreasoned:
+        ids = ", ".join(o.id for o in unreasoned)
+        return (
+            "Covers every policy requirement, but is not a sound agreement yet: "
+            f"{len(unreasoned)} recommended clause{'s' * (len(unreasoned) != 1)} left out "
+            f"without a recorded reason ({ids})."
+        )
+    return (
+        "Complete: covers every policy requirement, and every clause the library recommends is "
+        "included or left out with a recorded reason."
+    )
+
+
+def build_checklist(
+    library: Library,
+    draft: Draft,
+    coverage: Coverage | None = None,
+    *,
+    today: dt.date | None = None,
+    template_additions: list[str] | None = None,
+) -> Checklist:
+    """The checklist for ``draft``: deal terms, requirements and their clauses, choices, omissions,
+    points to verify, missing answers, parties, deviations, provenance and counsel's sign-off."""
     coverage = coverage or check_coverage(library, draft)
-    included, _ = included_clauses(library, draft)
-    numbers = {c.id: n for _, _, members in number_clauses(library, included) for c, n in members}
+    included = list(coverage.included)
+    included_set = set(included)
+    numbers: dict[str, str] = {}
+    for section, _, members in number_clauses(library, included):
+        for clause, number in members:
+            numbers[clause.id] = number or section.title
+    context = answer_context(library, draft)
+    signoffs: dict[str, SignOff] = {
+        c: clause_signoff(library, draft, c, included_set, context) for c in included
+    }
+
+    def entry(cid: str, *, detail: bool = True) -> ClauseEntry:
+        clause = library.clauses[cid]
+        return ClauseEntry(
+            id=cid,
+            title=clause.title,
+            number=numbers.get(cid),
+            status=clause.status,
+            group=clause.group,
+            version=clause.version,
+            hash=library.clause_hash(cid),
+            pack=library.origins.get(cid, library.pack.id),
+            citations=list(clause.citations),
+            summary=_fold(clause.summary) if detail else "",
+            guidance=_fold(clause.guidance) if detail else "",
+            deviation=_deviation(library, cid),
+            signoff=signoffs.get(cid),
+        )
+
+    missing = coverage.missing_answers
     rows = []
     for req in coverage.requirements:
         source = library.requirements[req.id]
+        fallbacks = [c for c in library.covering(req.id) if c not in included_set]
         rows.append(
-            {
-                "id": req.id,
-                "title": req.title,
-                "summary": " ".join(source.summary.split()),
-                "source": req.source,
-                "applies": req.applies,
-                "covered": req.covered,
-                "state": req.state,
-                "waiting_on": list(req.waiting_on),
-                "clauses": [
-                    {
-                        "id": cid,
-                        "number": numbers.get(cid) or "Recitals",
-                        "title": library.clauses[cid].title,
-                        "version": library.clauses[cid].version,
-                        "citations": list(library.clauses[cid].citations),
-                    }
-                    for cid in req.covered_by
-                ],
-            }
+            RequirementRow(
+                id=req.id,
+                title=req.title,
+                summary=_fold(source.summary),
+                source=req.source,
+                kind=source.kind,
+                state=req.state,
+                clauses=[entry(c) for c in req.covered_by],
+                fallbacks=[entry(c) for c in fallbacks],
+                missing_answers=[p for p, ids in missing.items() if set(ids) & set(req.covered_by)],
+                signoff=requirement_signoff(library, draft, coverage, req.id),
+            )
         )
+    found = omissions(library, draft, coverage)
     left_out = [
-        {"id": c.id, "title": c.title, "group": c.group, "summary": library.clauses[c.id].summary}
-        for c in coverage.clauses
-        if not c.included and c.status != "required"
-    ]
-    notes = [
-        {
-            "id": cid,
-            "number": numbers.get(cid) or "Recitals",
-            "title": library.clauses[cid].title,
-            "guidance": " ".join(library.clauses[cid].guidance.split()),
-        }
-        for cid in included
-        if library.clauses[cid].guidance.strip()
-    ]
-    return {
-        "format": 1,
-        "pack": {
-            "id": library.pack.id,
-            "version": library.pack.version,
-            "overlays": coverage.overlays,
-        },
-        "district": draft.district.name,
-        "complete": coverage.complete,
-        "requirements": rows,
-        "gaps": coverage.gaps(),
-        "left_out": left_out,
-        "guidance": notes,
-    }
-
-
-def _cell(text: Any) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def checklist_markdown(library: Library, draft: Draft, coverage: Coverage | None = None) -> str:
-    """The checklist as Markdown, for the attorney's review memo."""
-    data = checklist_data(library, draft, coverage)
-    who = data["district"] or "the district"
-    status = "complete" if data["complete"] else "NOT complete"
-    out = [
-        f"# Policy coverage checklist — {who}",
-        "",
-        f"Clause library {data['pack']['id']} {data['pack']['version']}. The draft is **{status}**.",
-        "",
-        "| req. | requirement | source | met by | citations |",
-        "|---|---|---|---|---|",
-    ]
-    for row in data["requirements"]:
-        if not row["applies"]:
-            met = "does not apply under the adopted policy options"
-        elif row["clauses"]:
-            met = "; ".join(f"§ {c['number']} {c['title']} (`{c['id']}`)" for c in row["clauses"])
-            if row["state"] == "needs-answers":
-                met += " — *answers still missing*"
-        else:
-            met = "**NOT COVERED**"
-        cites = "; ".join(dict.fromkeys(x for c in row["clauses"] for x in c["citations"]))
-        out.append(
-            f"| {row['id']} | {_cell(row['title'])} | {_cell(row['source'])} | {_cell(met)} "
-            f"| {_cell(cites)} |"
+        LeftOut(
+            **o.model_dump(),
+            against_recommendation=o.against_recommendation,
         )
-    if data["gaps"]:
-        out += ["", "## Still to resolve", ""] + [f"- {_cell(g)}" for g in data["gaps"]]
-    if data["left_out"]:
-        out += ["", "## Optional clauses left out", ""]
-        out += [
-            f"- `{c['id']}` {_cell(c['title'])}"
-            + (f" — {_cell(c['summary'])}" if c["summary"] else "")
-            for c in data["left_out"]
-        ]
-    if data["guidance"]:
-        out += ["", "## Guidance notes for counsel", ""]
-        for note in data["guidance"]:
-            out += [
-                f"**§ {note['number']} {_cell(note['title'])}** (`{note['id']}`)",
-                "",
-                note["guidance"],
-                "",
-            ]
-    return "\n".join(out).rstrip() + "\n"
+        for o in found
+    ]
+    reasons = {o.id: o.reason for o in found}
+    groups = []
+    for group, members in library.groups.items():
+        chosen = next((m for m in members if m in included_set), None)
+        groups.append(
+            GroupRow(
+                id=group,
+                label=_label(group),
+                status=library.clauses[members[0]].status,
+                chosen=entry(chosen) if chosen else None,
+                not_chosen=[entry(m) for m in members if m != chosen],
+                reason=reasons.get(group) if chosen is None else None,
+            )
+        )
+    verify = [
+        VerifyPoint(
+            clause=cid,
+            title=library.clauses[cid].title,
+            number=numbers.get(cid),
+            text=text,
+            source=source,
+        )
+        for cid in included
+        for source, text in verify_points(library.clauses[cid])
+    ]
+    deviations = [
+        Deviation(
+            clause=cid,
+            title=library.clauses[cid].title,
+            number=numbers.get(cid),
+            kind="overlay",
+            pack=library.origins.get(cid),
+            detail=why,
+        )
+        for cid in included
+        if (why := _deviation(library, cid))
+    ]
+    req_signoffs = [r.signoff for r in rows]
+    states = [s.state for s in [*req_signoffs, *signoffs.values()]]
+    unreasoned = [o for o in left_out if o.against_recommendation and not o.reason]
+    who = draft.district.name
+    ordered = sorted(included, key=lambda c: _order(numbers.get(c)))
+    return Checklist(
+        title=f"Review checklist — {who}" if who else "Review checklist",
+        district=who,
+        complete=coverage.complete,
+        sound=coverage.complete and not unreasoned,
+        verdict=verdict(coverage, unreasoned),
+        deal_terms=deal_terms(library, draft, included, numbers),
+        requirements=rows,
+        groups=groups,
+        left_out=left_out,
+        verify=sorted(verify, key=lambda v: _order(v.number)),
+        missing_answers=[MissingAnswer(answer=p, clauses=ids) for p, ids in missing.items()],
+        gaps=coverage.gaps(),
+        parties=party_checks(draft),
+        deviations=deviations,
+        template_additions=list(template_additions or []),
+        clauses=[entry(c) for c in ordered],
+        review=ReviewTotals(
+            approved=states.count("approved"),
+            changed=states.count("changed"),
+            changes_requested=states.count("changes_requested"),
+            not_reviewed=states.count("not_reviewed"),
+            done=all(s == "approved" for s in states),
+        ),
+        provenance=Provenance(
+            pack_id=library.pack.id,
+            pack_version=library.pack.version,
+            pack_title=library.pack.title,
+            overlays=[
+                Overlay(id=p.id, version=p.version, title=p.title) for p in library.packs[1:]
+            ],
+            clauses=[entry(c, detail=False).model_copy(update={"signoff": None}) for c in ordered],
+            draft_sha256=draft_hash(draft),
+            tool_version=__version__,
+            date=(today or dt.date.today()).isoformat(),
+        ),
+    )
+
+
+def _order(number: str | None) -> tuple[int, ...]:
+    """'Recitals' < '1.1' < '1.2' < '10.1'; not included last."""
+    if number is None:
+        return (10**6,)
+    parts = number.split(".")
+    if not all(p.isdigit() for p in parts):
+        return (0,)
+    return (1, *map(int, parts))

@@ -14,7 +14,7 @@ import datetime as dt
 import difflib
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from ..drafts.model import AnswerValue, Draft, Review, ReviewRecord, ReviewStatus
 from ..engine.coverage import Coverage, check_coverage
@@ -46,6 +46,7 @@ class SignOff(BaseModel):
     hash: str | None = None  # content hash reviewed
     changes: list[str] = []  # what changed since the review (empty: nothing)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def state(self) -> SignOffState:
         if self.status == "approved" and self.changes:
@@ -57,6 +58,7 @@ class SignOff(BaseModel):
         """Approved, and nothing it rests on has changed since."""
         return self.state == "approved"
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def label(self) -> str:
         text = STATE_LABELS[self.state]
