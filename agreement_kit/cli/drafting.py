@@ -166,7 +166,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         data["library"] = library_summary(library)  # the packs in effect and where each came from
         data["sound"] = sound
         data["omitted"] = [
-            {**o.model_dump(include={"id", "kind", "title", "status", "reason"})} for o in found
+            o.model_dump(include={"id", "kind", "title", "status", "reason"}) for o in found
         ]
         if review is not None:
             data["review"] = review.to_json()

@@ -19,7 +19,6 @@ from .model import (
     ClauseEntry,
     Deviation,
     GroupRow,
-    LeftOut,
     MissingAnswer,
     Overlay,
     Provenance,
@@ -27,7 +26,7 @@ from .model import (
     ReviewTotals,
     VerifyPoint,
 )
-from .omissions import omissions
+from .omissions import Omission, omissions
 from .signoff import SignOff, clause_signoff, requirement_signoff
 from .terms import _label, deal_terms, party_checks
 from .verify import verify_points
@@ -44,7 +43,7 @@ def _deviation(library: Library, clause_id: str) -> str | None:
     return f"from overlay pack {pack}, not the standard library {library.pack.id}"
 
 
-def verdict(coverage: Coverage, unreasoned: list[LeftOut]) -> str:
+def verdict(coverage: Coverage, unreasoned: list[Omission]) -> str:
     """One sentence on what the draft is, as ``check``'s summary line says it."""
     if not coverage.complete:
         count = len(coverage.gaps())
@@ -121,14 +120,7 @@ def build_checklist(
                 signoff=requirement_signoff(library, draft, coverage, req.id),
             )
         )
-    found = omissions(library, draft, coverage)
-    left_out = [
-        LeftOut(
-            **o.model_dump(),
-            against_recommendation=o.against_recommendation,
-        )
-        for o in found
-    ]
+    left_out = found = omissions(library, draft, coverage)
     reasons = {o.id: o.reason for o in found}
     groups = []
     for group, members in library.groups.items():

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .omissions import Omission
 from .signoff import SignOff
 
 CHECKLIST_FORMAT = 1
@@ -74,20 +75,6 @@ class GroupRow(_Row):
     chosen: ClauseEntry | None = Field(description="the member chosen; null if none")
     not_chosen: list[ClauseEntry] = Field(description="every member not chosen, with its guidance")
     reason: str | None = Field(default=None, description="why the group is left out, if it is")
-
-
-class LeftOut(_Row):
-    """A recommended or optional clause (or whole group) left out of this agreement."""
-
-    id: str
-    kind: Literal["clause", "group"]
-    title: str
-    status: Literal["recommended", "optional"]
-    summary: str = ""
-    guidance: str = ""
-    reason: str | None = Field(default=None, description="the reason recorded in the draft")
-    against_recommendation: bool = Field(description="the library recommends it")
-    members: list[str] = Field(default=[], description="a group's clause ids")
 
 
 class VerifyPoint(_Row):
@@ -177,7 +164,7 @@ class Checklist(_Row):
     deal_terms: list[DealTerm]
     requirements: list[RequirementRow]
     groups: list[GroupRow]
-    left_out: list[LeftOut] = Field(
+    left_out: list[Omission] = Field(
         description="left out against the recommendation first (unreasoned first), then optional"
     )
     verify: list[VerifyPoint]
@@ -193,7 +180,7 @@ class Checklist(_Row):
     provenance: Provenance
 
     @property
-    def against_recommendation(self) -> list[LeftOut]:
+    def against_recommendation(self) -> list[Omission]:
         return [o for o in self.left_out if o.against_recommendation]
 
     def to_json(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ..drafts.model import Draft
 from ..engine.coverage import Coverage, included_clauses
@@ -22,20 +22,22 @@ class Omission(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    id: str
+    id: str = Field(description="the clause id, or the group id for a whole group")
     kind: Literal["clause", "group"]
     title: str
     status: Literal["recommended", "optional"]
     summary: str = ""
     guidance: str = ""
-    reason: str | None = None
-    members: list[str] = []  # a group's clause ids
+    reason: str | None = Field(default=None, description="the reason recorded in the draft")
+    members: list[str] = Field(default=[], description="a group's clause ids")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def against_recommendation(self) -> bool:
         """Left out although the library recommends it."""
         return self.status == "recommended"
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def unreasoned(self) -> bool:
         """Recommended, left out, and no reason recorded: blocks a 'sound agreement'."""
