@@ -14,12 +14,26 @@ from typing import Any
 import yaml
 
 from .problems import Problem
+from .textpolicy import text_problem
 
 Loc = tuple[str | int, ...]
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 surprises: ``7:30`` stays a string, ``no`` stays a string."""
+    """SafeLoader without YAML 1.1 surprises: ``7:30`` stays a string, ``no`` stays a string;
+    an alias is refused where it is written (the node walk below refuses it too, for loaders
+    that compose in C)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasAt(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _AliasAt(Exception):
+    def __init__(self, mark: Any) -> None:
+        self.mark = mark
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -39,14 +53,10 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?$"),
-    list("-+0123456789"),
-)
+_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
+_PLAIN_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?$")
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", _PLAIN_INT, list("-+0123456789"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _PLAIN_FLOAT, list("-+0123456789"))
 
 
 class Located:
@@ -80,9 +90,47 @@ def dotted(loc: Iterable[str | int]) -> str:
     return out
 
 
-class _AliasFound(Exception):
-    def __init__(self, node: yaml.Node) -> None:
+ALLOWED_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+MAX_DIGITS = 18  # a number in a draft or a pack has at most this many digits
+
+
+class _Refused(Exception):
+    """Something the policy refuses, found while walking the composed YAML."""
+
+    def __init__(self, node: yaml.Node, message: str, hint: str, loc: Loc) -> None:
         self.node = node
+        self.message = message
+        self.hint = hint
+        self.loc = loc
+
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _scalar_problem(node: yaml.ScalarNode, loc: Loc, *, key: bool) -> _Refused | None:
+    what = "this key" if key else "this value"
+    message = text_problem(node.value)
+    if message:
+        return _Refused(node, f"{what} {message}", "retype it without the character", loc)
+    plain = {_NUMBER_TAGS[0]: _PLAIN_INT, _NUMBER_TAGS[1]: _PLAIN_FLOAT}.get(node.tag)
+    if plain is not None and not plain.match(node.value.strip()):
+        return _Refused(
+            node,
+            f"'{node.value[:24]}' is not a plain number",
+            "write numbers as digits, e.g. 39 or 43.5 (no !!int/!!float forms such as .nan or 0x10)",
+            loc,
+        )
+    if plain is not None and sum(c.isdigit() for c in node.value) > MAX_DIGITS:
+        return _Refused(
+            node,
+            f"the number {node.value[:24]}{'…' if len(node.value) > 24 else ''} has more than "
+            f"{MAX_DIGITS} digits",
+            "no amount, count or percentage in an agreement needs that many; check the value",
+            loc,
+        )
+    return None
 
 
 def _walk(
@@ -91,34 +139,111 @@ def _walk(
     marks: dict[Loc, tuple[int, int]],
     dupes: list[tuple[Loc, str]],
     seen_nodes: set[int],
+    refused: list[_Refused],
 ) -> None:
-    if id(node) in seen_nodes and not isinstance(node, yaml.ScalarNode):
-        raise _AliasFound(node)
+    """Record where every key and item is, and what the policy refuses: aliases (a node met
+    twice — with PyYAML's Python and C loaders alike an alias is the anchored node itself), tags
+    other than the plain core types, and scalars the text policy refuses."""
+    if id(node) in seen_nodes:
+        raise _Refused(
+            node,
+            "YAML anchors and aliases (&name / *name) are not allowed",
+            "write the value out in full where it is needed",
+            loc,
+        )
     seen_nodes.add(id(node))
     marks.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
+    if node.tag not in ALLOWED_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        hint = (
+            "packs and drafts may hold plain data only: text, numbers, true/false, lists and "
+            "mappings (no !!binary, !!set, !!timestamp, !!python or other tags)"
+        )
+        if tag == "!!merge":
+            message = "YAML merge keys (<<) are not allowed"
+            hint = "write the keys out in full"
+        else:
+            message = f"not allowed here: the YAML tag {tag}"
+        refused.append(_Refused(node, message, hint, loc))
+        return
+    if isinstance(node, yaml.ScalarNode):
+        found = _scalar_problem(node, loc, key=False)
+        if found:
+            refused.append(found)
+    elif isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                refused.append(
+                    _Refused(
+                        key_node,
+                        "YAML merge keys (<<) are not allowed",
+                        "write the keys out in full",
+                        loc,
+                    )
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in ALLOWED_TAGS:
+                refused.append(
+                    _Refused(
+                        key_node,
+                        "a mapping key must be plain text",
+                        "write the key as a word, e.g. name:",
+                        loc,
+                    )
+                )
+                continue
+            if id(key_node) in seen_nodes:
+                raise _Refused(
+                    key_node,
+                    "YAML anchors and aliases (&name / *name) are not allowed",
+                    "write the key out",
+                    loc,
+                )
+            seen_nodes.add(id(key_node))
+            key = key_node.value
             child = (*loc, key)
+            found = _scalar_problem(key_node, loc, key=True)
+            if found:
+                refused.append(found)
+                continue
+            marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in seen:
-                marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 dupes.append((child, key))
                 continue
             seen.add(key)
-            marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _walk(value_node, child, marks, dupes, seen_nodes)
+            _walk(value_node, child, marks, dupes, seen_nodes, refused)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*loc, i), marks, dupes, seen_nodes)
+            _walk(item, (*loc, i), marks, dupes, seen_nodes, refused)
 
 
 def _code(character: str | int) -> int:
     return ord(character) if isinstance(character, str) else int(character)
 
 
+def _refusal(exc: _Refused, file: str) -> Problem:
+    mark = exc.node.start_mark
+    return Problem(
+        exc.message,
+        file=file,
+        line=mark.line + 1,
+        column=mark.column + 1,
+        field=dotted(exc.loc) or None,
+        hint=exc.hint,
+        code="yaml-refused",
+    )
+
+
 def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
-    """Parse ``text`` safely. Returns the located data, or None and the problems found."""
+    """Parse ``text`` safely and apply the text policy to every key and value.
+
+    Returns the located data, or None and the problems found. Refused outright (None): YAML
+    aliases, tags other than the plain core types, and any key or value that the text policy
+    (:mod:`agreement_kit.textpolicy`) refuses — every one of them is reported, each with its line.
+    """
+    if len(text) > MAX_YAML_BYTES:
+        return None, [Problem("the text is larger than 2 MB; is it the right file?", file=file)]
     loader = None
     try:
         loader = _Loader(text)
@@ -127,17 +252,22 @@ def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
             return Located(None, {}, file), []
         marks: dict[Loc, tuple[int, int]] = {}
         dupes: list[tuple[Loc, str]] = []
-        _walk(node, (), marks, dupes, set())
+        refused: list[_Refused] = []
+        _walk(node, (), marks, dupes, set(), refused)
+        if refused:
+            return None, [_refusal(r, file) for r in refused]
         data = loader.construct_document(node)
-    except _AliasFound as exc:
-        mark = exc.node.start_mark
+    except _Refused as exc:
+        return None, [_refusal(exc, file)]
+    except _AliasAt as exc:
         return None, [
             Problem(
                 "YAML anchors and aliases (&name / *name) are not allowed",
                 file=file,
-                line=mark.line + 1,
-                column=mark.column + 1,
-                hint="write the value out in full",
+                line=exc.mark.line + 1,
+                column=exc.mark.column + 1,
+                hint="write the value out in full where it is needed",
+                code="yaml-refused",
             )
         ]
     except yaml.MarkedYAMLError as exc:
@@ -149,6 +279,8 @@ def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
             hint = "packs and drafts may hold plain data only (no !!python or other tags)"
         elif "found character '\\t'" in message:
             hint = "YAML indentation must use spaces, not tabs"
+        elif "escape" in message:
+            hint = "check the \\ escapes in double-quoted text, or use single quotes"
         else:
             hint = "check the indentation and that text containing ': ' or '#' is quoted"
         return None, [
@@ -158,6 +290,7 @@ def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,
                 hint=hint,
+                code="yaml-syntax",
             )
         ]
     except yaml.reader.ReaderError as exc:
@@ -167,12 +300,15 @@ def parse_yaml(text: str, file: str) -> tuple[Located | None, list[Problem]]:
                 f"{exc.position} is not allowed",
                 file=file,
                 hint="drafts and packs are UTF-8 text; is this the right file?",
+                code="yaml-syntax",
             )
         ]
     except yaml.YAMLError as exc:  # unmarked errors
-        return None, [Problem(f"YAML error: {exc}", file=file)]
+        return None, [Problem(f"YAML error: {exc}", file=file, code="yaml-syntax")]
     except RecursionError:
         return None, [Problem("the YAML is nested too deeply to be a draft or a pack", file=file)]
+    except (ValueError, OverflowError) as exc:  # a constructor refusing a value
+        return None, [Problem(f"a value cannot be read: {exc}", file=file, code="yaml-syntax")]
     finally:
         if loader is not None:
             loader.dispose()
@@ -246,10 +382,68 @@ def atomic_write(path: Path, data: bytes | str, *, overwrite: bool = True) -> No
         raise
 
 
+_UNION_MEMBERS = {
+    "str": "text",
+    "bool": "true/false",
+    "int": "a whole number",
+    "float": "a number",
+    "date": "a date (YYYY-MM-DD)",
+    "list": "a list",
+    "dict": "a mapping",
+}
+
+
+def _member(part: Any) -> str | None:
+    """The union member a pydantic error location ends with ('str', 'list[str]'...), if any."""
+    if not isinstance(part, str):
+        return None
+    base = part.split("[", 1)[0]
+    if base in _UNION_MEMBERS:
+        return base
+    if base.startswith(("function-", "literal", "lax-or-strict", "json-or-python")):
+        return "other"
+    return None
+
+
+def _merge_unions(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One error per location: a value that fits no member of ``str | bool | ...`` is reported
+    once, naming what would fit, not once per member."""
+    grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    order: list[tuple[Any, ...]] = []
+    out: list[dict[str, Any]] = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if loc and _member(loc[-1]) and err["type"].endswith(("_type", "_parsing")):
+            key = loc[:-1]
+            if key not in grouped:
+                grouped[key] = []
+                order.append(key)
+            grouped[key].append(err)
+        else:
+            out.append(err)
+    for key in order:
+        group = grouped[key]
+        if len(group) == 1:
+            out.append({**group[0], "loc": key})
+            continue
+        kinds = [_UNION_MEMBERS[m] for e in group if (m := _member(e["loc"][-1])) in _UNION_MEMBERS]
+        kinds = list(dict.fromkeys(kinds))
+        wanted = ", ".join(kinds[:-1]) + f" or {kinds[-1]}" if len(kinds) > 1 else "".join(kinds)
+        out.append(
+            {
+                "loc": key,
+                "type": "union_type",
+                "msg": f"expected {wanted or 'a different kind of value'}",
+                "input": group[0].get("input"),
+            }
+        )
+    return out
+
+
 def pydantic_problems(exc: Any, located: Located, *, prefix: Loc = (), **kw: Any) -> list[Problem]:
-    """Turn a pydantic ValidationError into located problems."""
+    """Turn a pydantic ValidationError into located problems, one per field."""
     out = []
-    for err in exc.errors():
+    for err in _merge_unions(exc.errors()):
         loc = (*prefix, *err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":
@@ -260,6 +454,8 @@ def pydantic_problems(exc: Any, located: Located, *, prefix: Loc = (), **kw: Any
             hint = None
         else:
             message = err["msg"].removeprefix("Value error, ")
+            if kind == "string_type":
+                message = "expected text"
             # Cross-field checks say which field they blame as "field: message".
             blamed = re.match(r"^([a-z_][a-z_0-9.\[\]]*): ", message)
             if blamed:
@@ -267,11 +463,19 @@ def pydantic_problems(exc: Any, located: Located, *, prefix: Loc = (), **kw: Any
                     loc = (*loc, int(part[1:-1]) if part.startswith("[") else part)
                 message = message[blamed.end() :]
             got = err.get("input")
-            if got is not None and not isinstance(got, (dict, list)):
-                message += f" (got {got!r})"
+            if got is not None and not isinstance(got, (dict, list)) and "(got " not in message:
+                shown = repr(got)
+                message += f" (got {shown[:60]}{'…' if len(shown) > 60 else ''})"
             hint = None
-            if kind == "string_type" and isinstance(got, (int, float)):
-                hint = 'put the value in quotes, e.g. "07:30" or "1.0"'
+            if (
+                kind == "string_type"
+                and isinstance(got, (int, float))
+                and not isinstance(got, bool)
+            ):
+                if loc and loc[-1] in ("start", "end"):
+                    hint = 'put the time in quotes, e.g. "07:30"'
+                else:
+                    hint = f'put it in quotes if it is meant as text, e.g. "{got}"'
             elif kind.startswith("date"):
                 hint = "write dates as YYYY-MM-DD, e.g. 2027-07-01"
         out.append(located.problem(loc, message, hint=hint, **kw))

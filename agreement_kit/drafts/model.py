@@ -22,13 +22,14 @@ from pydantic import (
     model_validator,
 )
 
+from ..textpolicy import check_value, text_problem
+
 DRAFT_FORMAT: Final = 1
 
 DistrictKind = Literal["common", "union_high", "unified", "first_class_city"]
 MunicipalityKind = Literal["city", "village", "town", "county", "tribe", "state_agency"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -38,16 +39,16 @@ class Part(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _blank_is_unanswered(cls, value: object) -> object:
-        """Trim text; an empty answer is the same as no answer."""
+        """Trim text; an empty answer is the same as no answer. Every string, also inside lists and
+        mappings, passes the text policy (:mod:`agreement_kit.textpolicy`)."""
         if isinstance(value, str):
             value = value.strip()
-            bad = _CONTROL.search(value)
-            if bad:
-                raise ValueError(
-                    f"contains the control character U+{ord(bad.group()):04X}, which a Word "
-                    "document cannot hold; delete it (it often comes from copy and paste)"
-                )
+            message = text_problem(value)
+            if message:
+                raise ValueError(message)
             return value or None
+        if isinstance(value, (dict, list)):
+            check_value(value)
         return value
 
 
@@ -268,7 +269,9 @@ class Draft(Part):
     term: Term = Field(default_factory=Term)
     policy_options: dict[str, str | bool] = Field(default_factory=dict)
     clauses: ClauseChoices = Field(default_factory=ClauseChoices)
-    values: dict[str, str | int | float | dt.date | None] = Field(default_factory=dict)
+    # bool first, so that ``true`` stays a yes/no (and is refused where a number is asked for)
+    # instead of becoming 1
+    values: dict[str, bool | str | int | float | dt.date | None] = Field(default_factory=dict)
     review: Review = Field(default_factory=Review, description="counsel's sign-off")
     wizard: WizardState = Field(default_factory=WizardState)
 

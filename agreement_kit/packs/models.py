@@ -10,14 +10,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..textpolicy import check_value
+
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SNAKE = r"^[a-z][a-z0-9_]*$"
 
 
 class Strict(BaseModel):
-    """Base for every file model: unknown keys are errors."""
+    """Base for every file model: unknown keys are errors; every string passes the text policy
+    (:mod:`agreement_kit.textpolicy`; files are checked on reading, this covers the API)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text_policy(cls, value: object) -> object:
+        return check_value(value)
 
 
 class Section(Strict):
@@ -230,6 +238,21 @@ class ClauseInput(Strict):
         description="used when a draft gives no answer (never for money or percent)",
     )
     help: str = Field(default="", description="a note shown with the question")
+    cents: bool | None = Field(
+        default=None,
+        description="money: true prints cents always ($1,200.00), false allows whole dollars only; "
+        "unset prints cents only when the amount has them",
+    )
+    max_length: int | None = Field(
+        default=None, ge=1, le=2000, description="text: the most characters the answer may have"
+    )
+    single_phrase: bool = Field(
+        default=False,
+        description="text: the answer is read into the middle of a sentence (a date phrase, a "
+        "title), so sentence punctuation and line breaks are refused",
+    )
+    minimum: int | float | None = Field(default=None, description="numbers: the least allowed")
+    maximum: int | float | None = Field(default=None, description="numbers: the most allowed")
 
 
 class BasedOn(Strict):
