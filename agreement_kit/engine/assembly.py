@@ -18,6 +18,7 @@ from .context import DISTRICT_KINDS, clause_context, days_text, join_and
 from .coverage import _option_values, check_coverage, included_clauses
 from .parties import Party, SignatureBlock, party_list, signature_blocks
 from .templating import ClauseRenderError, render_text, strip_none
+from .values import typed_values
 
 
 class _Out(BaseModel):
@@ -231,7 +232,8 @@ def assemble(
     layout = number_clauses(library, included)
     numbers = {c.id: n for _, _, members in layout for c, n in members}
     options = _option_values(library, draft)
-    context = strip_none(clause_context(draft, options, dict(draft.values)))
+    values = typed_values(library.clause_inputs(), draft.values)
+    context = strip_none(clause_context(draft, options, values))
 
     def make_ref(clause_id: str) -> Any:
         def ref(target: str) -> str:
@@ -308,7 +310,7 @@ def assemble(
         contacts=_contacts(draft),
         effective_date=context["term"].get("effective_date"),
         end_date=context["term"].get("end_date"),
-        values={k: v for k, v in draft.values.items() if v is not None},
+        values={k: v for k, v in values.items() if v is not None},
         options=options,
         provenance=Provenance(
             pack_id=library.pack.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from jinja2.sandbox import SecurityError
 from pydantic import BaseModel, ConfigDict
 
 from ..drafts.io import check_against_library
@@ -11,6 +12,7 @@ from ..drafts.model import Draft
 from ..packs.library import Library
 from .context import SOURCES, clause_context
 from .templating import ClauseRenderError, probe, tracked
+from .values import typed_values
 
 COVERAGE_FORMAT = 1
 
@@ -263,6 +265,12 @@ def probe_clause(
             paths = probe(source, context, ref)
         except ClauseRenderError as exc:
             return used, f"clause {clause_id} {exc.message}"
+        except SecurityError as exc:  # the sandbox or its budget: the pack's doing, not the draft's
+            where = library.sources.get(clause_id)
+            return used, (
+                f"clause {clause_id}{f' ({where})' if where else ''} cannot be rendered: {exc}; "
+                "this is a problem in the clause pack's text, not in the answers"
+            )
         except Exception as exc:  # a value of the wrong kind for a filter, and the like
             return used, f"clause {clause_id} cannot be rendered with these answers: {exc}"
         used += [p for p in sorted(paths) if p not in used]
@@ -275,7 +283,8 @@ def check_coverage(library: Library, draft: Draft) -> Coverage:
     problems = [
         str(p) for p in check_against_library(draft, library) if p.severity == "error"
     ] + problems
-    context = clause_context(draft, _option_values(library, draft), dict(draft.values))
+    values = typed_values(library.clause_inputs(), draft.values)
+    context = clause_context(draft, _option_values(library, draft), values)
     draft_data = draft.model_dump(mode="python")
     if not draft.agencies:
         problems.append("the agreement needs at least one agency")
