@@ -1,67 +1,585 @@
-"""The sandbox clause text runs in: a Jinja :class:`SandboxedEnvironment` with StrictUndefined,
-bounded arithmetic and the filters clause text may use (money, percent, dates, clock times).
+"""The sandboxes clause text and Word templates run in, bounded for real.
 
-Clause packs may come from other districts, so their text is untrusted code-like data.
+Clause packs and templates may come from other districts, so their text is untrusted code-like
+data. Both run in a Jinja :class:`SandboxedEnvironment` with StrictUndefined, and on top of Jinja's
+own sandbox (no ``_private`` attributes, no ``__class__`` walks) this module bounds everything that
+can make a render slow or large:
+
+* **Nothing is evaluated while compiling.** Jinja folds constant filter calls while it compiles a
+  template (``{{ 'x'|center(10**9) }}`` would run inside ``library validate``); our code generator
+  folds only literal text, so every expression runs at render time, inside the budget.
+* **Filters and operators check their sizes first.** ``center``, ``indent``, ``wordwrap``,
+  ``truncate``, ``format``, ``join``, ``replace``, ``batch``, ``*``, ``%``, ``**`` and ``~`` refuse
+  a result longer than :data:`MAX_OUTPUT` characters (or a number over 256 bits) *before* building
+  it; every other filter's result is measured after. Filters a clause has no use for (``safe``,
+  ``tojson``, ``pprint``, ``xmlattr``, ``urlize``, ``random``...) are not available.
+* **A render has a budget**: at most :data:`MAX_OUTPUT` characters out, :data:`MAX_ITERATIONS`
+  loop iterations (nested loops count every inner pass) and :data:`MAX_SECONDS` of time. Exceeding
+  it raises :class:`BudgetExceeded`, which says which limit was hit.
+* **Clause text calls nothing but** ``ref()`` and ``loop.cycle()``: no methods on values
+  (``'x'.center(...)``, ``'{:>999999999}'.format(...)``), no ``range``/``lipsum``/``cycler``/
+  ``joiner``/``namespace`` (clause text has no globals), no recursive loops.
+
+The Word template sandbox (:func:`make_template_environment`) has the same guards with a larger
+budget (a whole document), a bounded ``range`` and no ``safe`` filter (answers are always escaped).
 """
 
 from __future__ import annotations
 
+import functools
+import math
+import re
+import time
+import types
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
-from jinja2 import StrictUndefined
-from jinja2.runtime import Undefined
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2 import StrictUndefined, nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.environment import Template
+from jinja2.runtime import LoopContext, Undefined
+from jinja2.sandbox import SandboxedEnvironment, SecurityError, modifies_known_mutable
+from jinja2.utils import Cycler, Joiner, Namespace
 
 from .context import clock, join_and, long_date
+
+MAX_OUTPUT = 100_000  # characters: no clause paragraph needs more
+MAX_ITERATIONS = 100_000  # loop passes in one paragraph, nested loops counted in full
+MAX_SECONDS = 2.0  # wall time for rendering one paragraph
+MAX_BITS = 256  # integers in clause text: far beyond any amount, far below a slow bignum
+
+TEMPLATE_MAX_OUTPUT = 20_000_000  # characters of XML for a whole document part
+TEMPLATE_MAX_ITERATIONS = 1_000_000
+TEMPLATE_MAX_SECONDS = 30.0
+TEMPLATE_MAX_RANGE = 10_000
+
+
+class BudgetExceeded(SecurityError):
+    """Text that would take too long or grow too large to render; the message says which limit."""
+
+
+class _Budget:
+    __slots__ = ("deadline", "iterations", "max_iterations", "max_output", "seconds")
+
+    def __init__(self, max_output: int, max_iterations: int, seconds: float) -> None:
+        self.max_output = max_output
+        self.max_iterations = max_iterations
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.iterations = 0
+
+    def tick(self, count: int = 1) -> None:
+        self.iterations += count
+        if self.iterations > self.max_iterations:
+            raise BudgetExceeded(
+                f"its loops run more than {self.max_iterations:,} times (nested loops over long "
+                "lists multiply)"
+            )
+        if not self.iterations & 0xFF:
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise BudgetExceeded(f"it takes longer than {self.seconds:g} seconds to render")
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("_BUDGET", default=None)
+
+
+def _limit() -> int:
+    budget = _BUDGET.get()
+    return budget.max_output if budget else MAX_OUTPUT
+
+
+def _too_large(what: str) -> BudgetExceeded:
+    return BudgetExceeded(f"{what} would be longer than {_limit():,} characters")
+
+
+def _check_size(value: Any, what: str = "a value") -> Any:
+    if isinstance(value, (str, list, tuple, dict)) and len(value) > _limit():
+        raise _too_large(what)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_BITS:
+        raise BudgetExceeded(f"{what} is a number too large for an agreement")
+    return value
+
+
+def _check_width(value: Any, what: str) -> None:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int) and abs(value) > _limit():
+        raise _too_large(what)
+    if isinstance(value, str) and len(value) > _limit():
+        raise _too_large(what)
+
+
+# ----------------------------------------------------------------- printf-style format strings
+
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
+_FORMAT_SPEC_NUMBERS = re.compile(r"\d+")
+
+
+def _check_printf(fmt: str, args: Any) -> None:
+    count = 0
+    for match in _PRINTF.finditer(fmt):
+        count += 1
+        for number in match.groups():
+            if number == "*":
+                raise BudgetExceeded("'*' widths are not allowed in clause text")
+            if number and int(number) > _limit():
+                raise _too_large("the formatted text")
+    pieces = args if isinstance(args, tuple) else (args,)
+    estimate = len(fmt) + sum(len(str(p)) if isinstance(p, str) else 32 for p in pieces)
+    if count and estimate > _limit():
+        raise _too_large("the formatted text")
+
+
+def _bounded_format(value: Any, *args: Any, **kwargs: Any) -> str:
+    if isinstance(value, str):
+        _check_printf(value, args or kwargs)
+    return _check_size(_FILTERS_ORIGINAL["format"](value, *args, **kwargs), "the formatted text")
+
+
+# ----------------------------------------------------------------- bounded filters
+
+
+def _string_len(value: Any) -> int:
+    return len(value) if isinstance(value, str) else len(str(value)) if value is not None else 0
+
+
+def _pre_center(value: Any, width: Any = 80, *a: Any, **k: Any) -> None:
+    _check_width(width, "the centred text")
+
+
+def _pre_indent(s: Any, width: Any = 4, first: bool = False, blank: bool = False) -> None:
+    size = len(width) if isinstance(width, str) else width
+    _check_width(size, "the indented text")
+    if isinstance(size, int) and size * (str(s).count("\n") + 1) + _string_len(s) > _limit():
+        raise _too_large("the indented text")
+
+
+def _pre_wordwrap(
+    env: Any,
+    s: Any,
+    width: Any = 79,
+    break_long_words: bool = True,
+    wrapstring: Any = None,
+    *a: Any,
+    **k: Any,
+) -> None:
+    _check_width(width, "the wrapped text")
+    if wrapstring is not None:
+        wrap = len(str(wrapstring))
+        lines = _string_len(s) // max(1, width if isinstance(width, int) else 1) + 1
+        if wrap * lines + _string_len(s) > _limit():
+            raise _too_large("the wrapped text")
+
+
+def _pre_truncate(
+    env: Any,
+    s: Any,
+    length: Any = 255,
+    killwords: bool = False,
+    end: Any = "...",
+    *a: Any,
+    **k: Any,
+) -> None:
+    _check_width(length, "the truncated text")
+    _check_width(end, "the truncated text")
+
+
+def _pre_join(eval_ctx: Any, value: Any, d: Any = "", attribute: Any = None) -> None:
+    if isinstance(value, (str, list, tuple)):
+        items = list(value)
+        total = len(str(d)) * max(0, len(items) - 1)
+        total += sum(_string_len(i) for i in items if attribute is None)
+        if total > _limit():
+            raise _too_large("the joined text")
+
+
+def _pre_replace(eval_ctx: Any, s: Any, old: Any, new: Any, count: Any = None) -> None:
+    s, old, new = str(s), str(old), str(new)
+    hits = len(s) + 1 if old == "" else s.count(old)
+    if isinstance(count, int) and count >= 0:
+        hits = min(hits, count)
+    if len(s) + hits * max(0, len(new) - len(old)) > _limit():
+        raise _too_large("the replaced text")
+
+
+def _pre_batch(value: Any, linecount: Any, fill_with: Any = None) -> None:
+    _check_width(linecount, "the batches")
+
+
+def _pre_sum(env: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> None:
+    if not isinstance(start, (int, float)) or isinstance(start, bool):
+        raise BudgetExceeded("sum() adds numbers only in clause text")
+
+
+_PRECHECKS: dict[str, Callable[..., None]] = {
+    "center": _pre_center,
+    "indent": _pre_indent,
+    "wordwrap": _pre_wordwrap,
+    "truncate": _pre_truncate,
+    "join": _pre_join,
+    "replace": _pre_replace,
+    "batch": _pre_batch,
+    "sum": _pre_sum,
+}
+# Filters that clause text and templates have no use for, or that would bypass escaping.
+_REMOVED = {
+    "attr",  # attribute access goes through checked dotted names only
+    "safe",
+    "forceescape",
+    "pprint",
+    "tojson",
+    "xmlattr",
+    "urlize",
+    "urlencode",
+    "random",
+    "filesizeformat",
+}
+_FILTERS_ORIGINAL: dict[str, Callable[..., Any]] = {}
+
+
+def _bounded(name: str, filter_: Callable[..., Any]) -> Callable[..., Any]:
+    pre = _PRECHECKS.get(name)
+
+    @functools.wraps(filter_)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if pre is not None:
+            pre(*args, **kwargs)
+        result = filter_(*args, **kwargs)
+        if isinstance(result, types.GeneratorType):
+            result = list(result)
+        return _check_size(result, f"the result of |{name}")
+
+    return wrapper
+
+
+def _bounded_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
+    _FILTERS_ORIGINAL.update({k: v for k, v in filters.items() if k not in _FILTERS_ORIGINAL})
+    out = {}
+    for name, filter_ in filters.items():
+        if name in _REMOVED:
+            continue
+        if name == "format":
+            out[name] = _bounded_format
+            continue
+        out[name] = _bounded(name, filter_)
+    return out
+
+
+# ----------------------------------------------------------------- the code generator
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Folds only literal text at compile time, counts loop passes and bounds ``~``."""
+
+    def _output_child_to_const(self, node: nodes.Expr, frame: Frame, finalize: Any) -> str:
+        if not isinstance(node, (nodes.TemplateData, nodes.Const)):
+            raise nodes.Impossible()
+        return super()._output_child_to_const(node, frame, finalize)
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        if node.recursive:
+            self.fail("recursive loops are not allowed", node.lineno)
+        # every pass of the loop is counted against the render budget
+        original = node.iter
+        node.iter = nodes.Call(
+            nodes.EnvironmentAttribute("bounded_iter", lineno=original.lineno),
+            [original],
+            [],
+            None,
+            None,
+            lineno=original.lineno,
+        )
+        try:
+            super().visit_For(node, frame)
+        finally:
+            node.iter = original
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        else:
+            join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+        self.write(f"environment.bounded_concat({join}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class BoundedTemplate(Template):
+    """A template whose every render runs inside its environment's budget."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        env = self.environment
+        limits = getattr(env, "limits", (MAX_OUTPUT, MAX_ITERATIONS, MAX_SECONDS))
+        budget = _Budget(*limits)
+        token = _BUDGET.set(budget)
+        try:
+            ctx = self.new_context(dict(*args, **kwargs))
+            out: list[str] = []
+            size = 0
+            try:
+                for count, chunk in enumerate(self.root_render_func(ctx)):
+                    size += len(chunk)
+                    if size > budget.max_output:
+                        raise BudgetExceeded(
+                            f"it renders to more than {budget.max_output:,} characters"
+                        )
+                    out.append(chunk)
+                    if not count & 0x3F:
+                        budget.check_time()
+            except Exception:
+                env.handle_exception()
+            return "".join(out)
+        finally:
+            _BUDGET.reset(token)
+
+
+# ----------------------------------------------------------------- the environments
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """What both sandboxes share: bounded operators, iteration, concatenation and calls."""
+
+    code_generator_class = _BoundedCodeGenerator
+    template_class = BoundedTemplate
+    intercepted_binops = frozenset({"*", "**", "+", "//", "%"})
+    limits: tuple[int, int, float] = (MAX_OUTPUT, MAX_ITERATIONS, MAX_SECONDS)
+    what = "text"
+
+    def bounded_iter(self, iterable: Any) -> Iterator[Any]:
+        budget = _BUDGET.get()
+        if isinstance(iterable, Undefined):
+            yield from iterable  # StrictUndefined raises the missing answer's error here
+            return
+        for item in iterable:
+            if budget is not None:
+                budget.tick()
+            yield item
+
+    def bounded_concat(self, join: Callable[[Iterable[Any]], str], values: Iterable[Any]) -> str:
+        items = list(values)
+        total = sum(len(v) if isinstance(v, str) else 64 for v in items)
+        if total > _limit():
+            raise _too_large("the joined text (~)")
+        return _check_size(join(items), "the joined text (~)")
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # no list.append / dict.update / set.add...: text cannot grow data in place
+        if modifies_known_mutable(obj, attr):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(right, (int, float)) and abs(right) > 64:
+                raise BudgetExceeded(f"exponent too large in {self.what}")
+            ints = isinstance(left, int) and isinstance(right, int) and right > 0
+            if ints and max(1, abs(left).bit_length()) * right > MAX_BITS:
+                raise BudgetExceeded(f"a power in {self.what} is too large for an agreement")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                sized = isinstance(seq, (str, list, tuple)) and isinstance(n, int)
+                if sized and len(seq) * n > _limit():
+                    raise _too_large("the repeated text")
+        if operator == "%" and isinstance(left, str):
+            _check_printf(left, right)
+        sized = isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple))
+        if operator == "+" and sized and len(left) + len(right) > _limit():
+            raise _too_large("the joined text (+)")
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, float) and not math.isfinite(result):
+            raise BudgetExceeded(f"a calculation in {self.what} gives {result}")
+        return _check_size(result)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        if (
+            isinstance(value, (types.MethodType, types.BuiltinMethodType))
+            and value.__name__
+            in (
+                "format",
+                "format_map",
+            )
+            and isinstance(getattr(value, "__self__", None), str)
+        ):
+
+            def refused(*args: Any, **kwargs: Any) -> str:
+                raise SecurityError(f"str.format is not allowed in {self.what}; use ~ or filters")
+
+            return refused
+        return None
+
+
+class ClauseSandbox(_BoundedSandbox):
+    """The sandbox for clause text."""
+
+    what = "clause text"
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        method_of = getattr(__obj, "__self__", None)
+        if method_of is __self:
+            pass  # the loop counter the code generator inserts
+        elif isinstance(__obj, types.FunctionType):
+            # ref('clause-id'): the only plain function clause text can reach (the context is
+            # plain data, there are no globals, and str.format is replaced by a refusal)
+            pass
+        elif isinstance(method_of, (LoopContext, Cycler)) and __obj.__name__ in (
+            "cycle",
+            "changed",
+            "next",
+        ):
+            pass
+        else:
+            name = getattr(__obj, "__name__", type(__obj).__name__)
+            raise SecurityError(
+                f"calling '{name}()' is not allowed in clause text; use a filter such as "
+                "|upper or |join_and instead"
+            )
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+class TemplateSandbox(_BoundedSandbox):
+    """The sandbox for a Word template's tags: methods allowed, sizes bounded."""
+
+    what = "the template"
+    limits = (TEMPLATE_MAX_OUTPUT, TEMPLATE_MAX_ITERATIONS, TEMPLATE_MAX_SECONDS)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        for arg in (*args, *kwargs.values()):
+            _check_width(arg, f"the result of {getattr(__obj, '__name__', 'a call')}()")
+        name = getattr(__obj, "__name__", "")
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str) and name == "join" and args:
+            _pre_join(None, list(args[0]), owner)
+        if isinstance(owner, str) and name == "replace" and len(args) >= 2:
+            _pre_replace(None, owner, args[0], args[1], args[2] if len(args) > 2 else None)
+        if isinstance(owner, str) and name == "expandtabs":
+            width = args[0] if args else 8
+            if isinstance(width, int) and width * (owner.count("\t") + 1) > _limit():
+                raise _too_large("the expanded text")
+        return _check_size(super().call(__context, __obj, *args, **kwargs), f"{name}()")
+
+
+def _bounded_range(*args: Any) -> range:
+    result = range(*args)
+    if len(result) > TEMPLATE_MAX_RANGE:
+        raise BudgetExceeded(f"range() is limited to {TEMPLATE_MAX_RANGE:,} numbers in templates")
+    return result
+
+
+def letter(number: Any) -> str:
+    """1 -> 'a', 26 -> 'z', 27 -> 'aa', 28 -> 'ab' (list labels that never run out)."""
+    n = int(number)
+    if n < 1:
+        raise ValueError(f"letter() numbers items from 1 (got {n})")
+    out = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
 
 
 def _money(value: Any) -> str:
     if isinstance(value, Undefined):
         return str(value)
-    amount = float(value)
-    return f"${amount:,.2f}" if amount % 1 else f"${amount:,.0f}"
+    from .values import money
+
+    return money(value)
 
 
 def _percent(value: Any) -> str:
     if isinstance(value, Undefined):
         return str(value)
-    number = float(value)
-    return f"{number:g}%"
+    from .values import percent
 
-
-MAX_OUTPUT = 100_000  # characters: no clause paragraph needs more
-
-
-class ClauseSandbox(SandboxedEnvironment):
-    """The sandbox for clause text, with arithmetic bounded so text cannot exhaust memory."""
-
-    intercepted_binops = frozenset({"*", "**", "+", "//", "%"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
-            raise SecurityError("exponent too large in clause text")
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                sized = isinstance(seq, (str, list, tuple)) and isinstance(n, int)
-                if sized and len(seq) * n > MAX_OUTPUT:
-                    raise SecurityError("repetition too large in clause text")
-        result = super().call_binop(context, operator, left, right)
-        if isinstance(result, (str, list, tuple)) and len(result) > MAX_OUTPUT:
-            raise SecurityError("value too large in clause text")
-        return result
+    return percent(value)
 
 
 def make_environment() -> SandboxedEnvironment:
+    """A new clause-text sandbox (StrictUndefined, no globals, bounded filters)."""
     env = ClauseSandbox(
         undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
     )
     env.optimized = False  # no constant folding at compile time (it would bypass the bounds)
-    env.filters.pop("attr", None)  # attribute access goes through checked dotted names only
+    env.filters = _bounded_filters(dict(env.filters))
     env.filters.update(
-        join_and=join_and, money=_money, percent=_percent, longdate=long_date, clock=clock
+        join_and=_bounded("join_and", join_and),
+        money=_money,
+        percent=_percent,
+        longdate=long_date,
+        clock=clock,
+        letter=letter,
     )
     env.globals.clear()
     return env
+
+
+def make_template_environment() -> SandboxedEnvironment:
+    """A new Word-template sandbox: autoescape on (answers come out as typed), StrictUndefined,
+    bounded filters and operators, a bounded ``range``, no ``safe`` and no ``lipsum``."""
+    env = TemplateSandbox(undefined=StrictUndefined, autoescape=True)
+    env.optimized = False
+    env.filters = _bounded_filters(dict(env.filters))
+    env.globals = {
+        "range": _bounded_range,
+        "dict": dict,
+        "cycler": Cycler,
+        "joiner": Joiner,
+        "namespace": Namespace,
+    }
+    return env
+
+
+_CALLABLE_IN_TEXT = {"ref"}
+_LOOP_METHODS = {"cycle", "changed"}
+
+
+def static_problems(ast: nodes.Template, what: str = "clause text") -> list[str]:
+    """What the sandbox would refuse, found before any render: method calls and calls of
+    anything but ref() and loop.cycle(), recursive loops, huge literal numbers."""
+    out: list[str] = []
+    for node in ast.find_all(nodes.Call):
+        callee = node.node
+        if isinstance(callee, nodes.Name) and callee.name in _CALLABLE_IN_TEXT:
+            continue
+        if (
+            isinstance(callee, nodes.Getattr)
+            and isinstance(callee.node, nodes.Name)
+            and callee.node.name == "loop"
+            and callee.attr in _LOOP_METHODS
+        ):
+            continue
+        if isinstance(callee, nodes.Getattr):
+            out.append(
+                f"calling '.{callee.attr}()' is not allowed in {what}; use a filter such as "
+                "|upper instead"
+            )
+        elif not isinstance(callee, nodes.Name):
+            out.append(f"only ref('clause-id') can be called in {what}")
+    for node in ast.find_all(nodes.Getattr):
+        if node.attr.startswith("_"):
+            out.append(f"'{node.attr}' is not allowed in {what}")
+    for node in ast.find_all(nodes.For):
+        if node.recursive:
+            out.append(f"recursive loops are not allowed in {what}")
+    for node in ast.find_all((nodes.Filter, nodes.Mul)):
+        operands = (
+            [*node.args, *(k.value for k in node.kwargs)]
+            if isinstance(node, nodes.Filter)
+            else [node.left, node.right]
+        )
+        for arg in operands:
+            if (
+                isinstance(arg, nodes.Const)
+                and isinstance(arg.value, int)
+                and arg.value > MAX_OUTPUT
+            ):
+                out.append(f"the number {arg.value} is too large for {what}")
+    return list(dict.fromkeys(out))
 
 
 ENV = make_environment()

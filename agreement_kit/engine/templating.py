@@ -19,7 +19,7 @@ from jinja2.runtime import Undefined
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing as _missing
 
-from .sandbox import ENV, make_environment
+from .sandbox import ENV, make_environment, static_problems
 
 Path = tuple[str, ...]
 
@@ -71,8 +71,10 @@ def bound_names(target: nodes.Node) -> list[str]:
 def analyse(source: str) -> Analysis:
     """Parse ``source`` and list what it uses. Raises TemplateSyntaxError on bad syntax."""
     ast = ENV.parse(source)
-    ENV.compile(ast)  # unknown filters and tests fail here, with a message naming them
-    result = Analysis()
+    # Unknown filters and tests fail here, with a message naming them. The sandbox's code
+    # generator evaluates nothing while compiling (no constant folding of filter calls).
+    ENV.compile(ast)
+    result = Analysis(problems=static_problems(ast))
 
     def visit(node: nodes.Node, scope: dict[str, Path]) -> None:
         if isinstance(node, nodes.For):
