@@ -542,8 +542,8 @@ def static_problems(ast: nodes.Template, what: str = "clause text") -> list[str]
     """What the sandbox would refuse, found before any render: method calls and calls of
     anything but ref() and loop.cycle(), recursive loops, huge literal numbers."""
     out: list[str] = []
-    for node in ast.find_all(nodes.Call):
-        callee = node.node
+    for call in ast.find_all(nodes.Call):
+        callee = call.node
         if isinstance(callee, nodes.Name) and callee.name in _CALLABLE_IN_TEXT:
             continue
         if (
@@ -560,17 +560,17 @@ def static_problems(ast: nodes.Template, what: str = "clause text") -> list[str]
             )
         elif not isinstance(callee, nodes.Name):
             out.append(f"only ref('clause-id') can be called in {what}")
-    for node in ast.find_all(nodes.Getattr):
-        if node.attr.startswith("_"):
-            out.append(f"'{node.attr}' is not allowed in {what}")
-    for node in ast.find_all(nodes.For):
-        if node.recursive:
+    for attribute in ast.find_all(nodes.Getattr):
+        if attribute.attr.startswith("_"):
+            out.append(f"'{attribute.attr}' is not allowed in {what}")
+    for loop in ast.find_all(nodes.For):
+        if loop.recursive:
             out.append(f"recursive loops are not allowed in {what}")
     for node in ast.find_all((nodes.Filter, nodes.Mul)):
-        operands = (
+        operands: list[nodes.Node] = (
             [*node.args, *(k.value for k in node.kwargs)]
             if isinstance(node, nodes.Filter)
-            else [node.left, node.right]
+            else [node.left, node.right]  # type: ignore[attr-defined]
         )
         for arg in operands:
             if (
