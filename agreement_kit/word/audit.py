@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 from lxml import etree
@@ -608,9 +609,11 @@ def answer_spans_for(library: Any, draft: Any, agreement: Any) -> Any:
     from ..engine.context import clause_context
     from ..engine.coverage import _draft_path, _option_values
     from ..engine.templating import analyse, render_text, strip_none
+    from ..engine.values import Percent, typed_values
 
     options = _option_values(library, draft)
-    base = strip_none(clause_context(draft, options, dict(draft.values)))
+    values = typed_values(library.clause_inputs(), draft.values)
+    base = strip_none(clause_context(draft, options, values))
     texts = {c.id: c.paragraphs for s in agreement.sections for c in s.clauses}
 
     def ref(target: str) -> str:
@@ -639,7 +642,13 @@ def answer_spans_for(library: Any, draft: Any, agreement: Any) -> Any:
             value = _get(base, path)
             if value is None or isinstance(value, (dict, list, bool)):
                 continue
-            stand_in = 987654 if isinstance(value, (int, float)) else "Zqxjv Wqzvk"
+            # a stand-in of the answer's own type (typed values: Money, Percent, Count...)
+            if isinstance(value, Percent):
+                stand_in: Any = Percent("98.7654")
+            elif isinstance(value, (int, float, Decimal)):
+                stand_in = type(value)(987654)
+            else:
+                stand_in = "Zqxjv Wqzvk"
             changed = render(clause, _set(base, path, stand_in))
             if changed is None:
                 continue
