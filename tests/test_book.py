@@ -62,7 +62,7 @@ def test_overlays_are_marked_by_pack_and_tiers_shown(tmp_path):
     assert "wi-psl-sro 1.0.0 (Wisconsin" in md and "then recommended-fixture 0.1.0" in md
     section = md.split("### Notices (notices)", 1)[1].split("###", 1)[0]
     assert "recommended: left out only with a recorded reason" in section
-    assert "from overlay pack recommended-fixture" in section
+    assert "replaced by overlay pack recommended-fixture" in section
     standard = md.split("### Insurance (insurance)", 1)[1].split("###", 1)[0]
     assert "from overlay pack" not in standard
     assert "Verify:** Confirm the District's insurer accepts the wording." in md

@@ -267,8 +267,17 @@ def test_provenance_and_deviations(library):
     assert [o.id for o in prov.overlays] == ["recommended-fixture"]
     assert {c.id: c.hash for c in prov.clauses}["notices"] == overlay.clause_hash("notices")
     assert len(prov.draft_sha256) == 64
-    assert {d.clause for d in checklist.deviations} == {"indemnification", "notices"}
+    assert {(d.kind, d.id) for d in checklist.deviations} == {
+        ("replaced", "indemnification"),
+        ("replaced", "notices"),
+    }
     assert all(d.pack == "recommended-fixture" for d in checklist.deviations)
+    notices = next(d for d in checklist.deviations if d.id == "notices")
+    assert notices.number == "14.2" and "[-delivered by hand" in notices.diff
+    assert notices.summary.startswith("optional clause notices replaced by recommended-fixture")
+    entry = next(c for c in checklist.clauses if c.id == "notices")
+    assert entry.deviation == notices.summary
+    assert prov.overlays[0].origin == "--library" and prov.library_hash == overlay.library_hash
     plain = build_checklist(library, load_draft(COMPLETE))
     assert plain.deviations == []
 
@@ -456,3 +465,24 @@ def test_word_and_terminal_cannot_be_forged_by_an_answer(hostile, complete):
     assert isinstance(table, str)
     assert not any(ln.lstrip().startswith("**Reviewed") for ln in table.splitlines())
     assert fold(HOSTILE)[:60] in fold(table)
+
+
+def test_text_the_template_adds_is_listed(capsys, tmp_path):
+    from tests.test_word_build import _template_without
+
+    sentence = "The District waives all claims against the Agency."
+    template = _template_without(tmp_path, extra=sentence)
+    out = tmp_path / "c.json"
+    code, _, _ = run(capsys, "checklist", COMPLETE, "--template", template, "-o", out)
+    assert code == 0
+    additions = json.loads(out.read_text(encoding="utf-8"))["template_additions"]
+    assert [a["text"] for a in additions] == [sentence] and additions[0]["where"]
+    md = tmp_path / "c.md"
+    run(capsys, "checklist", COMPLETE, "--template", template, "-o", md)
+    section = md.read_text(encoding="utf-8").split("### Text the Word template adds", 1)[1]
+    assert sentence in section.split("##", 1)[0]
+    code, _, _ = run(capsys, "checklist", COMPLETE, "-o", tmp_path / "plain.json")
+    assert (
+        json.loads((tmp_path / "plain.json").read_text(encoding="utf-8"))["template_additions"]
+        == []
+    )

@@ -12,6 +12,18 @@ from ..review.render import FORMATS
 from .common import INCOMPLETE, OK, UserError, library_for, not_the_input, read_draft
 
 
+def _template_text(library: Any, draft: Any, coverage: Any, args: argparse.Namespace) -> Any:
+    """What the Word template adds beyond headings, from a trial build (complete drafts only)."""
+    if not coverage.complete:
+        return []
+    from ..engine.assembly import assemble
+    from ..review.model import TemplateAddition
+    from ..word.render import render_document
+
+    report = render_document(assemble(library, draft), args.template).report
+    return [TemplateAddition(text=x.text, where=x.where) for x in report.template_text]
+
+
 def cmd_checklist(args: argparse.Namespace) -> int:
     from ..engine.coverage import check_coverage
     from ..review.checklist import build_checklist
@@ -29,7 +41,9 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         not_the_input(out, args.draft)
         if out.exists() and not args.force:
             raise UserError(f"{out} already exists; not replaced", INCOMPLETE, "use --force")
-    checklist = build_checklist(library, draft, coverage)
+    checklist = build_checklist(
+        library, draft, coverage, template_additions=_template_text(library, draft, coverage, args)
+    )
     if out is None and fmt == "docx":
         raise UserError("a Word checklist needs a file: give -o CHECKLIST.docx")
     if out is None and fmt == "table":
@@ -159,6 +173,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "default: from the -o suffix, else table",
     )
     p.add_argument("--json", action="store_true", help="same as --format json")
+    p.add_argument(
+        "--template",
+        metavar="TEMPLATE.docx",
+        help="the Word template the agreement is built with (lists text it adds beyond headings)",
+    )
     p.add_argument(
         "-o",
         "--output",

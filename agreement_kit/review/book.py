@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..packs.deviations import deviations
 from ..packs.library import Library
 from ..packs.models import Clause
 from .outline import Bullets, Column, Heading, Inline, Outline, Paragraph, Table, cell, para, t
@@ -56,11 +57,32 @@ def _tier(library: Library, clause: Clause) -> str:
     return "required"
 
 
-def _pack_mark(library: Library, clause_id: str) -> Inline:
-    pack = library.origins.get(clause_id, library.pack.id)
-    if pack == library.pack.id:
-        return ()
-    return (t(f" — from overlay pack {pack}", "bold", "warn"),)
+_VERBS = {
+    "replaced": "replaced by",
+    "patched": "patched by",
+    "added": "added by",
+    "demoted": "demoted by",
+    "requirement-replaced": "replaced by",
+    "requirement-added": "added by",
+    "requirement-narrowed": "narrowed by",
+}
+
+
+def _marks(library: Library) -> dict[str, list[str]]:
+    """Clause or requirement id -> how overlay packs changed it ('replaced by overlay pack X')."""
+    out: dict[str, list[str]] = {}
+    for d in deviations(library):
+        if d.kind in _VERBS:
+            out.setdefault(d.id, []).append(f"{_VERBS[d.kind]} overlay pack {d.pack}")
+    for cid, pack in library.origins.items():  # a library without a deviation record
+        if pack != library.pack.id and cid not in out:
+            out[cid] = [f"from overlay pack {pack}"]
+    return out
+
+
+def _mark(marks: dict[str, list[str]], item: str) -> Inline:
+    found = marks.get(item)
+    return (t(" — " + "; ".join(found), "bold", "warn"),) if found else ()
 
 
 def clause_book(library: Library) -> Outline:
@@ -84,6 +106,18 @@ def clause_book(library: Library) -> Outline:
     if base.description:
         doc.add(Paragraph(para(t(base.description, "italic"))))
 
+    marks = _marks(library)
+    dropped = [d for d in deviations(library) if d.kind == "dropped"]
+    if dropped:
+        doc.add(
+            Paragraph(
+                para(
+                    t("Dropped by overlays: ", "bold", "warn"),
+                    t("; ".join(f"{d.id} (by {d.pack})" for d in dropped)),
+                ),
+                kind="note",
+            )
+        )
     doc.add(Heading(1, "Requirements and the clauses that can cover them", "requirements"))
     rows = []
     for req in library.requirements.values():
@@ -96,7 +130,7 @@ def clause_book(library: Library) -> Outline:
                     t(clause.title, "bold"),
                     t(f" ({cid})", "code"),
                     t(f" — {_tier(library, clause)}", "italic"),
-                    *_pack_mark(library, cid),
+                    *_mark(marks, cid),
                 )
             )
         if not covering:
@@ -115,7 +149,7 @@ def clause_book(library: Library) -> Outline:
             (
                 cell(t(req.id, "bold")),
                 (
-                    para(t(req.title, "bold")),
+                    para(t(req.title, "bold"), *_mark(marks, req.id)),
                     para(" ".join(req.summary.split())),
                     para(t(f"{req.source} ({_KIND.get(req.kind, req.kind)})", "italic")),
                     *conditions,
@@ -186,7 +220,7 @@ def clause_book(library: Library) -> Outline:
             facts = [
                 (
                     cell(t("Tier", "bold")),
-                    cell(para(t(_tier(library, clause)), *_pack_mark(library, clause.id))),
+                    cell(para(t(_tier(library, clause)), *_mark(marks, clause.id))),
                 ),
                 (
                     cell(t("Version and hash", "bold")),

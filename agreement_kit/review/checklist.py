@@ -12,7 +12,8 @@ from .. import __version__
 from ..drafts.model import Draft
 from ..engine.assembly import draft_hash, number_clauses
 from ..engine.coverage import Coverage, check_coverage
-from ..packs.library import Library
+from ..packs.deviations import deviations
+from ..packs.library import Library, StackEntry
 from .basis import answer_context
 from .model import (
     Checklist,
@@ -24,6 +25,7 @@ from .model import (
     Provenance,
     RequirementRow,
     ReviewTotals,
+    TemplateAddition,
     VerifyPoint,
 )
 from .omissions import Omission, omissions
@@ -36,11 +38,36 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _deviation(library: Library, clause_id: str) -> str | None:
-    pack = library.origins.get(clause_id, library.pack.id)
-    if pack == library.pack.id:
-        return None
-    return f"from overlay pack {pack}, not the standard library {library.pack.id}"
+_SUBJECT = {"requirement": "requirement", "option": "option"}
+
+
+def library_deviations(library: Library, numbers: dict[str, str]) -> list[Deviation]:
+    """Every change the overlays made to the standard library (the packs room's record of them)."""
+    out = []
+    for d in deviations(library):
+        head = d.kind.split("-")[0]
+        subject = _SUBJECT.get(head, "clause")
+        if subject == "clause":
+            title = library.clauses[d.id].title if d.id in library.clauses else d.id
+        elif subject == "requirement":
+            title = library.requirements[d.id].title if d.id in library.requirements else d.id
+        else:
+            title = library.options[d.id].question if d.id in library.options else d.id
+        out.append(
+            Deviation(
+                kind=d.kind,
+                subject=subject,
+                id=d.id,
+                title=title,
+                number=numbers.get(d.id) if subject == "clause" else None,
+                pack=d.pack,
+                summary=d.summary(),
+                diff=d.diff,
+                file=d.file,
+                line=d.line,
+            )
+        )
+    return out
 
 
 def verdict(coverage: Coverage, unreasoned: list[Omission]) -> str:
@@ -67,7 +94,7 @@ def build_checklist(
     coverage: Coverage | None = None,
     *,
     today: dt.date | None = None,
-    template_additions: list[str] | None = None,
+    template_additions: list[TemplateAddition] | None = None,
 ) -> Checklist:
     """The checklist for ``draft``: deal terms, requirements and their clauses, choices, omissions,
     points to verify, missing answers, parties, deviations, provenance and counsel's sign-off."""
@@ -79,6 +106,11 @@ def build_checklist(
         for clause, number in members:
             numbers[clause.id] = number or section.title
     context = answer_context(library, draft)
+    changes = library_deviations(library, numbers)
+    by_clause: dict[str, str] = {}
+    for d in changes:
+        if d.subject == "clause" and d.kind != "dropped":
+            by_clause[d.id] = "; ".join(filter(None, [by_clause.get(d.id), d.summary]))
     signoffs: dict[str, SignOff] = {
         c: clause_signoff(library, draft, c, included_set, context) for c in included
     }
@@ -97,7 +129,7 @@ def build_checklist(
             citations=list(clause.citations),
             summary=_fold(clause.summary) if detail else "",
             guidance=_fold(clause.guidance) if detail else "",
-            deviation=_deviation(library, cid),
+            deviation=by_clause.get(cid),
             signoff=signoffs.get(cid),
         )
 
@@ -146,18 +178,8 @@ def build_checklist(
         for cid in included
         for source, text in verify_points(library.clauses[cid])
     ]
-    deviations = [
-        Deviation(
-            clause=cid,
-            title=library.clauses[cid].title,
-            number=numbers.get(cid),
-            kind="overlay",
-            pack=library.origins.get(cid),
-            detail=why,
-        )
-        for cid in included
-        if (why := _deviation(library, cid))
-    ]
+    shown = set(included) | set(library.requirements) | set(library.options)
+    deviations_shown = [d for d in changes if d.id in shown or d.kind == "dropped"]
     req_signoffs = [r.signoff for r in rows]
     states = [s.state for s in [*req_signoffs, *signoffs.values()]]
     unreasoned = [o for o in left_out if o.against_recommendation and not o.reason]
@@ -177,7 +199,7 @@ def build_checklist(
         missing_answers=[MissingAnswer(answer=p, clauses=ids) for p, ids in missing.items()],
         gaps=coverage.gaps(),
         parties=party_checks(draft),
-        deviations=deviations,
+        deviations=deviations_shown,
         template_additions=list(template_additions or []),
         clauses=[entry(c) for c in ordered],
         review=ReviewTotals(
@@ -192,8 +214,16 @@ def build_checklist(
             pack_version=library.pack.version,
             pack_title=library.pack.title,
             overlays=[
-                Overlay(id=p.id, version=p.version, title=p.title) for p in library.packs[1:]
+                Overlay(
+                    id=p.id,
+                    version=p.version,
+                    title=p.title,
+                    origin=entry.origin if entry else None,
+                    path=entry.dir if entry else None,
+                )
+                for p, entry in zip(library.packs[1:], _entries(library), strict=False)
             ],
+            library_hash=library.library_hash,
             clauses=[entry(c, detail=False).model_copy(update={"signoff": None}) for c in ordered],
             draft_sha256=draft_hash(draft),
             tool_version=__version__,
@@ -210,3 +240,9 @@ def _order(number: str | None) -> tuple[int, ...]:
     if not all(p.isdigit() for p in parts):
         return (0,)
     return (1, *map(int, parts))
+
+
+def _entries(library: Library) -> list[StackEntry | None]:
+    """Each overlay's stack entry (where it came from), or None if the library has no stack."""
+    found: list[StackEntry | None] = list(library.stack[1:])
+    return found + [None] * (len(library.packs) - 1 - len(found))

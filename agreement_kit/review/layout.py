@@ -346,16 +346,19 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
                 "deviations",
                 (
                     Column("Section", 0.9),
-                    Column("Clause", 2.6),
-                    Column("Kind", 1.2),
-                    Column("What", 5.5),
+                    Column("Clause, requirement or option", 2.6),
+                    Column("Change", 1.2),
+                    Column("What changed", 5.5),
                 ),
                 tuple(
                     (
-                        cell(where(d.number)),
-                        cell(para(t(d.title), t(f" ({d.clause})", "code"))),
+                        cell(where(d.number) if d.subject == "clause" else d.subject),
+                        cell(para(t(d.title), t(f" ({d.id})", "code"))),
                         cell(t(d.kind, "bold", "warn")),
-                        cell(d.detail),
+                        cell(
+                            d.summary,
+                            *((para(t("Word diff: ", "italic"), t(d.diff)),) if d.diff else ()),
+                        ),
                     )
                     for d in c.deviations
                 ),
@@ -367,7 +370,11 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
         )
     if c.template_additions:
         doc.add(Heading(2, "Text the Word template adds", "template"))
-        doc.add(Bullets(tuple(para(x) for x in c.template_additions)))
+        doc.add(
+            Bullets(
+                tuple(para(t(x.text), t(f" ({x.where})", "italic")) for x in c.template_additions)
+            )
+        )
 
     doc.add(Heading(1, "Every clause of this agreement, with counsel's sign-off", "clauses"))
     shown = {cl.id for row in c.requirements for cl in row.clauses}
@@ -401,7 +408,13 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
     )
 
     doc.add(Heading(1, "Provenance", "provenance"))
-    overlays = ", ".join(f"{o.id} {o.version} ({o.title})" for o in prov.overlays) or "none"
+    overlays = (
+        "; ".join(
+            f"{o.id} {o.version} ({o.title})" + (f" — {o.origin}: {o.path}" if o.origin else "")
+            for o in prov.overlays
+        )
+        or "none"
+    )
     doc.add(
         Table(
             "provenance",
@@ -412,6 +425,7 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
                     cell(f"{prov.pack_id} {prov.pack_version} — {prov.pack_title}"),
                 ),
                 (cell(t("Overlay packs", "bold")), cell(overlays)),
+                (cell(t("Library hash", "bold")), cell(t(prov.library_hash or "—", "code"))),
                 (cell(t("Draft", "bold")), cell(t(f"sha256:{prov.draft_sha256}", "code"))),
                 (
                     cell(t("Checked", "bold")),

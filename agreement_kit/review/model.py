@@ -115,20 +115,40 @@ class DealTerm(_Row):
 
 
 class Deviation(_Row):
-    """A clause that departs from the standard library."""
+    """A departure from the standard library: an overlay's change, or negotiated text."""
 
-    clause: str
+    kind: str = Field(
+        description=(
+            "replaced, patched, added, dropped, demoted, requirement-replaced, requirement-added, "
+            "requirement-narrowed, option-replaced, option-added, option-patched, or negotiated"
+        )
+    )
+    subject: Literal["clause", "requirement", "option"]
+    id: str = Field(description="the clause, requirement or option id")
     title: str
-    number: str | None
-    kind: Literal["overlay", "negotiated"]
-    pack: str | None = None
-    detail: str
+    number: str | None = Field(description="the clause's section in this agreement, if included")
+    pack: str | None = Field(description="the overlay pack that made the change")
+    summary: str = Field(description="one line: what changed, by which pack, relative to what")
+    diff: str = Field(default="", description="word diff from the standard text: [-old-]{+new+}")
+    file: str | None = Field(default=None, description="where the overlay makes the change")
+    line: int | None = None
+
+
+class TemplateAddition(_Row):
+    """Text in the built document that neither the clauses nor the answers produced."""
+
+    text: str
+    where: str = Field(description="e.g. 'after Section 3.2'")
 
 
 class Overlay(_Row):
     id: str
     version: str
     title: str
+    origin: str | None = Field(
+        default=None, description="why it was loaded (--library, draft packs…)"
+    )
+    path: str | None = Field(default=None, description="the folder it was read from")
 
 
 class Provenance(_Row):
@@ -137,6 +157,7 @@ class Provenance(_Row):
     pack_title: str
     overlays: list[Overlay]
     clauses: list[ClauseEntry] = Field(description="every included clause, in agreement order")
+    library_hash: str | None = Field(default=None, description="hash of the whole resolved library")
     draft_sha256: str
     tool_version: str
     date: str = Field(description="when the checklist was made (YYYY-MM-DD)")
@@ -172,8 +193,8 @@ class Checklist(_Row):
     gaps: list[str] = Field(description="every reason the agreement cannot be built yet")
     parties: list[PartyCheck]
     deviations: list[Deviation]
-    template_additions: list[str] = Field(
-        default=[], description="text the Word template adds beyond headings"
+    template_additions: list[TemplateAddition] = Field(
+        default=[], description="text the Word template adds beyond headings (when it was built)"
     )
     clauses: list[ClauseEntry] = Field(description="every included clause, with its sign-off")
     review: ReviewTotals
