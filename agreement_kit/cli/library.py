@@ -42,46 +42,12 @@ def cmd_library_validate(args: argparse.Namespace) -> int:
     return OK
 
 
-def library_json(library: Any) -> dict[str, Any]:
-    """The library as one JSON object: pack, requirements and clauses."""
-    return {
-        "pack": {
-            "id": library.pack.id,
-            "title": library.pack.title,
-            "version": library.pack.version,
-            "overlays": [{"id": p.id, "version": p.version} for p in library.packs[1:]],
-        },
-        "sections": [{"id": s.id, "title": s.title} for s in library.sections],
-        "options": [o.model_dump() for o in library.options.values()],
-        "requirements": [
-            {
-                "id": r.id,
-                "title": r.title,
-                "summary": " ".join(r.summary.split()),
-                "source": r.source,
-            }
-            for r in library.requirements.values()
-        ],
-        "clauses": [
-            {
-                "id": c.id,
-                "title": c.title,
-                "version": c.version,
-                "section": c.section,
-                "status": c.status,
-                "default": c.default,
-                "covers": list(c.covers),
-                "citations": list(c.citations),
-                "guidance": " ".join(c.guidance.split()),
-                "group": c.group,
-            }
-            for c in library.clauses.values()
-        ],
-    }
-
-
 def cmd_library_list(args: argparse.Namespace) -> int:
+    from ..packs.summary import library_json
+
     library = plain_library(args)
+    if args.deviations:
+        return _list_deviations(library, args.json)
     if args.json:
         print(json.dumps(library_json(library), indent=2, ensure_ascii=False))
         return OK
@@ -101,6 +67,30 @@ def cmd_library_list(args: argparse.Namespace) -> int:
             print(f"  {c.id:<34} {status}{covers}")
             if c.citations:
                 print(f"  {'':<34} cites {'; '.join(c.citations)}")
+    return OK
+
+
+def _list_deviations(library: Any, as_json: bool) -> int:
+    from ..packs.deviations import deviations
+    from ..packs.summary import stack_lines
+
+    found = deviations(library)
+    if as_json:
+        payload = {"format": 1, "deviations": [d.as_dict() for d in found]}
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return OK
+    for line in stack_lines(library, hint=False):
+        print(line)
+    if not found:
+        print("\nNo deviations: every clause, requirement and option is the standard library's.")
+        return OK
+    print()
+    for item in found:
+        print(f"- {item.summary()}")
+        if item.file:
+            print(f"    at {item.file}" + (f":{item.line}" if item.line else ""))
+        for line in item.diff.splitlines():
+            print(f"    {line}")
     return OK
 
 
@@ -142,6 +132,48 @@ def cmd_library_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_library_fork(args: argparse.Namespace) -> int:
+    from ..packs.fork import fork_clause, update_base
+    from ..packs.loading import load_stack
+    from ..packs.resolve import resolve_packs
+
+    target = Path(args.output)
+    # upstream = everything below the target pack: the command line's packs and what the target
+    # extends, without the target itself
+    options = pack_options(args)
+    named = [*overlays(args), *([str(target)] if (target / "pack.yaml").is_file() else [])]
+    stack = resolve_packs(named, base=options["base"], allow_paths=options["allow_paths"])
+    mine = target.resolve()
+    stack.sources = [s for s in stack.sources if s.dir.resolve() != mine]
+    library = load_stack(stack, strict=options["strict"])
+    report_warnings([w for w in library.warnings if w.code != "replaced-without-base"])
+    if args.update_base:
+        path = update_base(library, args.clause, target)
+        upstream = library.origins.get(args.clause)
+        print(
+            f"Updated {path}: {args.clause} is now based on {upstream} {library.clauses[args.clause].version}"
+        )
+        return OK
+    path, created = fork_clause(library, args.clause, target, force=args.force)
+    if created:
+        print(f"Wrote {target / 'pack.yaml'} (a new overlay of {library.packs[-1].id})")
+    print(f"Wrote {path}: edit its wording; keep the id and based_on.")
+    print(f"Check it with: agreement-kit library validate {target}")
+    return OK
+
+
+def cmd_library_diff(args: argparse.Namespace) -> int:
+    from ..packs.diff import diff_sides, diff_text, load_side
+
+    options = pack_options(args)
+    result = diff_sides(load_side(args.old, **options), load_side(args.new, **options))
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(diff_text(result))
+    return INCOMPLETE if result.changes else OK
+
+
 def add_pack_options(parser: argparse.ArgumentParser) -> None:
     """``--base``, ``--allow-pack-path`` and ``--strict``: every command that loads packs has them."""
     parser.add_argument(
@@ -174,6 +206,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_library_validate)
     p = lib_sub.add_parser("list", parents=[common], help="list requirements and clauses")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--deviations",
+        action="store_true",
+        help="list what the overlays changed (replaced, patched, added, dropped, demoted), with diffs",
+    )
     p.set_defaults(func=cmd_library_list)
 
     p = lib_sub.add_parser(
@@ -182,6 +219,33 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE.md", help="write to a file instead of stdout")
     p.add_argument("--force", action="store_true", help="replace an existing output file")
     p.set_defaults(func=cmd_library_docs)
+
+    p = lib_sub.add_parser(
+        "diff",
+        parents=[common],
+        help="what changed between two library versions, breaking or not (exit 1 if any change)",
+    )
+    p.add_argument(
+        "old", metavar="OLD", help="a pack folder, an installed id@version or a built .docx"
+    )
+    p.add_argument("new", metavar="NEW", help="the same kinds as OLD")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_library_diff)
+
+    p = lib_sub.add_parser(
+        "fork",
+        parents=[common],
+        help="copy a clause into your overlay pack to reword it, recording its upstream base",
+    )
+    p.add_argument("clause", metavar="CLAUSE-ID")
+    p.add_argument("-o", "--output", metavar="PACK_DIR", required=True, help="your overlay pack")
+    p.add_argument("--force", action="store_true", help="replace the copy if it exists")
+    p.add_argument(
+        "--update-base",
+        action="store_true",
+        help="keep your wording; record the upstream clause as it is now as its base",
+    )
+    p.set_defaults(func=cmd_library_fork)
 
     p = lib_sub.add_parser(
         "schema",

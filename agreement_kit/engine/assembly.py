@@ -15,7 +15,7 @@ from ..drafts.model import Draft
 from ..packs.library import Library
 from ..problems import Problem, ProblemsError
 from .context import DISTRICT_KINDS, clause_context, days_text, join_and
-from .coverage import _option_values, check_coverage, included_clauses
+from .coverage import _option_values, answer_values, check_coverage, included_clauses
 from .parties import Party, SignatureBlock, party_list, signature_blocks
 from .templating import ClauseRenderError, render_text, strip_none
 from .values import typed_values
@@ -86,6 +86,7 @@ class Provenance(_Out):
     draft_sha256: str
     tool_version: str
     built: str
+    library_hash: str = ""  # the whole resolved library (packs.hashing.library_hash)
 
 
 class Agreement(_Out):
@@ -232,7 +233,7 @@ def assemble(
     layout = number_clauses(library, included)
     numbers = {c.id: n for _, _, members in layout for c, n in members}
     options = _option_values(library, draft)
-    values = typed_values(library.clause_inputs(), draft.values)
+    values = typed_values(library.clause_inputs(), answer_values(library, draft))
     context = strip_none(clause_context(draft, options, values))
 
     def make_ref(clause_id: str) -> Any:
@@ -326,6 +327,7 @@ def assemble(
                 for c in included
             ],
             draft_sha256=draft_hash(draft),
+            library_hash=library.library_hash,
             tool_version=__version__,
             built=(today or dt.date.today()).isoformat(),
         ),

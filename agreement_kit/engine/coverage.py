@@ -178,7 +178,21 @@ def included_clauses(library: Library, draft: Draft) -> tuple[list[str], list[st
 
 
 def _option_values(library: Library, draft: Draft) -> dict[str, Any]:
-    return {k: v for k, v in draft.policy_options.items() if k in library.options}
+    """Policy option answers; an option the draft does not answer takes the pack's default (so
+    an option a newer library adds applies at build time, not only in a new draft)."""
+    answered = {k: v for k, v in draft.policy_options.items() if k in library.options}
+    return {o.id: o.default for o in library.options.values()} | answered
+
+
+def answer_values(library: Library, draft: Draft) -> dict[str, Any]:
+    """Clause input answers; an input the draft does not mention takes the pack's default (never
+    for money or percent, which the district must decide). An explicit empty answer stays empty."""
+    defaults = {
+        item.id: item.default
+        for item in library.clause_inputs().values()
+        if item.default is not None and item.kind not in ("money", "percent")
+    }
+    return defaults | dict(draft.values)
 
 
 def _draft_paths(context_path: tuple[str, ...], draft_data: dict[str, Any]) -> list[str]:
@@ -283,7 +297,7 @@ def check_coverage(library: Library, draft: Draft) -> Coverage:
     problems = [
         str(p) for p in check_against_library(draft, library) if p.severity == "error"
     ] + problems
-    values = typed_values(library.clause_inputs(), draft.values)
+    values = typed_values(library.clause_inputs(), answer_values(library, draft))
     context = clause_context(draft, _option_values(library, draft), values)
     draft_data = draft.model_dump(mode="python")
     if not draft.agencies:

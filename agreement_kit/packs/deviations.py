@@ -91,8 +91,8 @@ class Deviation:
             stale = "; upstream has moved on" if self.stale else ""
             tier = f"{self.upstream_status} " if self.upstream_status else ""
             return (
-                f"{tier}clause {self.id} replaced by {by}{same}: {base}; upstream {up} "
-                f"{self.upstream_version} ({short(self.upstream_hash or '')}){stale}"
+                f"{tier}clause {self.id} replaced by {by}{same}: {base}; upstream is clause "
+                f"version {self.upstream_version} ({short(self.upstream_hash or '')}) in {up}{stale}"
             )
         if self.kind == "patched":
             what = ", ".join(

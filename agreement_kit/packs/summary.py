@@ -29,7 +29,7 @@ _NOUNS = {
 }
 
 
-def stack_lines(library: Library) -> list[str]:
+def stack_lines(library: Library, *, hint: bool = True) -> list[str]:
     """``Packs: ...`` and ``Deviations: ...`` lines (always present, "no overlays" included)."""
     lines = []
     for i, entry in enumerate(library.stack):
@@ -50,7 +50,8 @@ def stack_lines(library: Library) -> list[str]:
         if required:
             parts.append(f"required clause(s) changed: {', '.join(sorted(set(required)))}")
         lines.append("Deviations from the standard library: " + "; ".join(parts))
-        lines.append("  (agreement-kit library list --deviations shows each with its diff)")
+        if hint:
+            lines.append("  (agreement-kit library list --deviations shows each with its diff)")
     lines.append(f"Library hash: {short(library.library_hash)}")
     return lines
 
@@ -62,4 +63,60 @@ def library_summary(library: Library) -> dict[str, Any]:
         "packs": [entry.as_dict() for entry in library.stack],
         "deviations": [d.as_dict() for d in deviations(library)],
         "warnings": [w.as_dict() for w in library.warnings],
+    }
+
+
+def clause_json(library: Library, clause_id: str) -> dict[str, Any]:
+    """One clause as ``library list --json`` shows it: its text, inputs, tier, source and hash."""
+    c = library.clauses[clause_id]
+    return {
+        "id": c.id,
+        "title": c.title,
+        "version": c.version,
+        "hash": library.clause_hash(c.id),
+        "pack": library.origins.get(c.id),
+        "file": library.sources.get(c.id),
+        "section": c.section,
+        "status": c.status,
+        "default": c.default,
+        "group": c.group,
+        "order": c.order,
+        "covers": list(c.covers),
+        "citations": list(c.citations),
+        "summary": c.summary,
+        "guidance": " ".join(c.guidance.split()),
+        "verify": list(getattr(c, "verify", [])),
+        "inputs": [i.model_dump(mode="json") for i in c.inputs],
+        "text": list(c.text),
+        "based_on": c.based_on.model_dump(exclude={"text"}) if c.based_on else None,
+    }
+
+
+def library_json(library: Library) -> dict[str, Any]:
+    """The whole library as one JSON object (``library list --json``)."""
+    return {
+        "format": 1,
+        "pack": {
+            "id": library.pack.id,
+            "title": library.pack.title,
+            "version": library.pack.version,
+            "overlays": [{"id": p.id, "version": p.version} for p in library.packs[1:]],
+        },
+        "library": library_summary(library),
+        "sections": [s.model_dump() for s in library.sections],
+        "options": [o.model_dump(mode="json") for o in library.options.values()],
+        "requirements": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "summary": " ".join(r.summary.split()),
+                "source": r.source,
+                "kind": r.kind,
+                "applies_if": dict(r.applies_if),
+                "pack": library.requirement_origins.get(r.id),
+                "covered_by": library.covering(r.id),
+            }
+            for r in library.requirements.values()
+        ],
+        "clauses": [clause_json(library, cid) for cid in library.clauses],
     }

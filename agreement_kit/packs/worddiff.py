@@ -35,18 +35,22 @@ def word_pieces(old: str, new: str) -> list[tuple[Op, str]]:
 def word_diff(old: str, new: str, context: int | None = 8) -> str:
     """``old`` -> ``new`` in ``[-...-]{+...+}`` notation; runs of unchanged words longer than
     ``2 * context`` are shortened to their ends around ``…``."""
-    parts = []
+    out = ""
+    previous: Op | None = None
     for op, text in word_pieces(old, new):
         if op == "delete":
-            parts.append(f"[-{text}-]")
+            piece = f"[-{text}-]"
         elif op == "insert":
-            parts.append(f"{{+{text}+}}")
+            piece = f"{{+{text}+}}"
         else:
             words = text.split()
             if context is not None and len(words) > 2 * context + 1:
                 text = " ".join([*words[:context], "…", *words[-context:]])
-            parts.append(text)
-    return " ".join(parts)
+            piece = text
+        joiner = "" if (previous == "delete" and op == "insert") or not out else " "
+        out += joiner + piece
+        previous = op
+    return out
 
 
 def paragraphs_diff(old: list[str], new: list[str], context: int | None = 8) -> str:

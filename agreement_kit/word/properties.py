@@ -54,6 +54,7 @@ def provenance_properties(agreement: Agreement) -> dict[str, str | int | bool]:
         "Clause pack version": prov.pack_version,
         "Overlay packs": ", ".join(prov.overlays),
         "Draft SHA-256": prov.draft_sha256,
+        "Library hash": prov.library_hash,
         "Final": agreement.final,
         "Clause count": len(prov.clauses),
     }
