@@ -28,6 +28,8 @@ _EXPORTS: dict[str, str] = {
     "Coverage": ".engine.coverage",
     "check_coverage": ".engine.coverage",
     "Draft": ".drafts.model",
+    "DraftChangedError": ".drafts.io",
+    "DraftFile": ".drafts.io",
     "dump_draft": ".drafts.io",
     "load_draft": ".drafts.io",
     "new_draft": ".drafts.io",
@@ -54,7 +56,15 @@ _EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # what type checkers and editors see
-    from .drafts.io import dump_draft, load_draft, new_draft, parse_draft, save_draft
+    from .drafts.io import (
+        DraftChangedError,
+        DraftFile,
+        dump_draft,
+        load_draft,
+        new_draft,
+        parse_draft,
+        save_draft,
+    )
     from .drafts.model import Draft
     from .engine.assembly import Agreement, assemble
     from .engine.coverage import Coverage, check_coverage
@@ -90,6 +100,8 @@ __all__ = [
     "Checklist",
     "Coverage",
     "Draft",
+    "DraftChangedError",
+    "DraftFile",
     "Library",
     "Omission",
     "Problem",

@@ -20,50 +20,9 @@ from .common import (
     read_draft,
 )
 
-STARTER_NOTES = {
-    "packs": "Overlay clause packs (folders) layered over the bundled Wisconsin pack, in order.",
-    "district": (
-        "The school district: kind is common, union_high, unified or first_class_city. approval is\n"
-        "# the Board's resolution (number, and date adopted as YYYY-MM-DD); it may stay empty in a\n"
-        "# board-packet copy (a line to fill in prints) but a final copy needs it. counsel is the\n"
-        "# attorney who approves the agreement as to form."
-    ),
-    "agencies": (
-        "One entry per law enforcement agency. municipality is the legal party (the city, village,\n"
-        "# town or county); kind is city, village, town, county, tribe or state_agency;\n"
-        "# governing_body is the body that approves (empty = Common Council, Village Board, Town\n"
-        "# Board or County Board; a tribe names its own). approval is that body's resolution,\n"
-        "# counsel its attorney (approved as to form), head the chief of police (who acknowledges)\n"
-        "# or sheriff (who also signs). hourly_cost is the estimated hourly cost of an officer's\n"
-        "# wages and benefits, which the cost estimate multiplies by the scheduled hours."
-    ),
-    "program": (
-        "name is PSL or SRO. One placement per building: days (mon..sun), start and end (24-hour\n"
-        "# HH:MM), the building principal, and agency (0 = the first agency listed)."
-    ),
-    "term": "Dates as YYYY-MM-DD. renewal is none, automatic or by_agreement.",
-    "policy_options": "Match the options your board adopted in Policy 8407.",
-    "clauses": "optional: clause id -> true/false. alternatives: group -> the chosen clause id.",
-    "values": "Clause-specific answers (see 'agreement-kit library list').",
-}
-
-
-def _starter_text(draft: Any, path: Path) -> str:
-    from ..drafts.io import dump_draft
-    from ..packs.schema import schema_comment
-
-    lines = [schema_comment("draft", path)]  # editors then offer the draft's keys
-    for line in dump_draft(draft).splitlines():
-        key = line.split(":", 1)[0]
-        if not line.startswith((" ", "-", "#")) and key in STARTER_NOTES:
-            lines += ["", f"# {STARTER_NOTES[key]}"]
-        lines.append(line)
-    return "\n".join(lines) + "\n"
-
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from ..drafts.io import new_draft
-    from ..yamlio import atomic_write
+    from ..drafts.io import new_draft, save_draft
 
     path = Path(args.draft)
     if path.exists() and not args.force:
@@ -85,7 +44,7 @@ def cmd_new(args: argparse.Namespace) -> int:
                 f"--allow-pack-path {Path(overlays(args)[0]).resolve().parent} (or --library) "
                 "when you check or build it"
             )
-    atomic_write(path, _starter_text(draft, path))
+    save_draft(draft, path, fresh=True)  # a commented starter
     print(f"Wrote {path}. Fill in the answers, then run: agreement-kit check {path}")
     return OK
 

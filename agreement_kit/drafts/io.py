@@ -1,19 +1,29 @@
-"""Reading, checking and saving draft files."""
+"""Reading, checking and saving draft files.
+
+Reading is strict and located (:mod:`agreement_kit.yamlio`). Saving keeps what a person wrote:
+:func:`save_draft` and :class:`DraftFile` put only the changed answers into the file's round-trip
+document (ruamel.yaml, see :mod:`.roundtrip`), so comments, key order and quoting survive.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from ..engine.values import option_problem, value_problem
 from ..packs.library import Library
 from ..problems import Problem, ProblemsError
-from ..yamlio import Located, atomic_write, parse_yaml, pydantic_problems, read_yaml
+from ..yamlio import (
+    MAX_YAML_BYTES,
+    Located,
+    atomic_write,
+    parse_yaml,
+    pydantic_problems,
+    read_yaml,
+)
 from .model import Draft
 
 
@@ -175,43 +185,243 @@ def check_against_library(draft: Draft, library: Library, file: str | None = Non
     return out
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+# ---------------------------------------------------------------- writing
+
+DRAFT_SUFFIXES = (".yaml", ".yml")
+
+HEADER = (
+    "agreement-kit draft. Edit with 'agreement-kit wizard' or by hand (your comments are kept);\n"
+    "check with 'agreement-kit check'. Empty values are still to be answered."
+)
+
+# The note written above each top-level key of a new draft.
+STARTER_NOTES = {
+    "packs": "Overlay clause packs (folders) layered over the bundled Wisconsin pack, in order.",
+    "district": (
+        "The school district: kind is common, union_high, unified or first_class_city. approval is\n"
+        "the Board's resolution (number, and date adopted as YYYY-MM-DD); it may stay empty in a\n"
+        "board-packet copy (a line to fill in prints) but a final copy needs it. counsel is the\n"
+        "attorney who approves the agreement as to form."
+    ),
+    "agencies": (
+        "One entry per law enforcement agency. municipality is the legal party (the city, village,\n"
+        "town or county); kind is city, village, town, county, tribe or state_agency;\n"
+        "governing_body is the body that approves (empty = Common Council, Village Board, Town\n"
+        "Board or County Board; a tribe names its own). approval is that body's resolution,\n"
+        "counsel its attorney (approved as to form), head the chief of police (who acknowledges)\n"
+        "or sheriff (who also signs). hourly_cost is the estimated hourly cost of an officer's\n"
+        "wages and benefits, which the cost estimate multiplies by the scheduled hours."
+    ),
+    "program": (
+        "name is PSL or SRO. One placement per building: days (mon..sun), start and end (24-hour\n"
+        "HH:MM), the building principal, and agency (0 = the first agency listed)."
+    ),
+    "term": "Dates as YYYY-MM-DD. renewal is none, automatic or by_agreement.",
+    "policy_options": "Match the options your board adopted in Policy 8407.",
+    "clauses": "optional: clause id -> true/false. alternatives: group -> the chosen clause id.",
+    "values": "Clause-specific answers (see 'agreement-kit library list').",
+    "wizard": "Where the wizard was when this was saved (it reopens there).",
+}
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
+def _data(draft: Draft) -> dict[str, Any]:
+    return draft.model_dump(mode="python")
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    # Quote strings that a YAML 1.1 reader would take for something else (times, yes/no, numbers).
-    style = None
-    if value and (value[0].isdigit() or value.lower() in {"yes", "no", "on", "off", "y", "n"}):
-        style = '"'
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+def dump_draft(draft: Draft, path: str | Path | None = None) -> str:
+    """The draft as a new, commented YAML file: keys in model order, a note above each part.
+
+    The first line points editors at the draft's JSON Schema (relative to ``path`` when given), so
+    they offer the keys and check them as you type."""
+    from ..packs.schema import schema_comment
+    from .roundtrip import Layout, emit, to_node
+
+    document = to_node(_data(draft))
+    schema = schema_comment("draft", Path(path) if path is not None else None).removeprefix("# ")
+    document.yaml_set_start_comment(schema + "\n" + HEADER)
+    for key, note in STARTER_NOTES.items():
+        if key in document:
+            document.yaml_set_comment_before_after_key(key, before="\n" + note)
+    return emit(document, Layout())
 
 
-_Dumper.add_representer(str, _str)
+def draft_path_problem(path: str | Path) -> str | None:
+    """Why ``path`` cannot hold a draft (it must be a .yaml or .yml file), or None."""
+    path = Path(path)
+    if path.suffix.lower() not in DRAFT_SUFFIXES:
+        return f"a draft is a .yaml file; '{path.name}' does not end in .yaml or .yml"
+    if path.is_dir():
+        return "this is a folder"
+    return None
 
 
-def dump_draft(draft: Draft) -> str:
-    """The draft as YAML, keys in model order, dates as ISO dates, nothing lost."""
-    data = _plain(draft.model_dump(mode="python"))
-    header = "# agreement-kit draft. Edit with 'agreement-kit wizard' or by hand;\n"
-    header += "# check with 'agreement-kit check'. Empty values are still to be answered.\n"
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    return header + body
+class DraftChangedError(ProblemsError):
+    """The file changed on disk since it was read or last saved (another wizard, an editor)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            [
+                Problem(
+                    "the file was changed by another program since it was opened or last saved",
+                    file=str(path),
+                    hint="reload it, or save your answers under another name",
+                    code="draft-changed",
+                )
+            ],
+            summary=f"{path} changed outside agreement-kit",
+            kind="environment",
+        )
+        self.path = path
 
 
-def save_draft(draft: Draft, path: str | Path) -> None:
-    """Write the draft atomically (temporary file + rename): a crash never leaves half a file."""
-    atomic_write(Path(path), dump_draft(draft))
+class DraftFile:
+    """A draft file held open for editing (the wizard's). :meth:`save` keeps the file's comments,
+    key order and quoting, writes nothing when nothing changed, and refuses (with
+    :class:`DraftChangedError`) to replace a file someone changed in the meantime."""
+
+    def __init__(self, path: str | Path, draft: Draft, text: str | None) -> None:
+        self.path = Path(path)
+        self.draft = draft  # as the file now reads
+        self._text = text  # the file's text as last read or written; None: not written yet
+        self._document: Any = None
+        self._layout: Any = None
+        self._stamp = self._stat()
+
+    @classmethod
+    def open(cls, path: str | Path) -> DraftFile:
+        """Read and check the draft at ``path``. Raises :class:`ProblemsError`."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise ProblemsError([Problem("file not found", file=str(path))]) from None
+        except OSError as exc:
+            raise ProblemsError([Problem(f"cannot read: {exc.strerror}", file=str(path))]) from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProblemsError(
+                [Problem(f"not UTF-8 text ({exc.reason}); is this a draft?", file=str(path))],
+                summary=f"cannot read draft {path}",
+            ) from None
+        if len(raw) > MAX_YAML_BYTES:
+            raise ProblemsError(
+                [Problem("file is larger than 2 MB; is it the right file?", file=str(path))]
+            )
+        return cls(path, parse_draft(text, str(path)), text)
+
+    @classmethod
+    def new(cls, path: str | Path, draft: Draft) -> DraftFile:
+        """A draft that is not on disk yet; the first :meth:`save` writes a commented file."""
+        return cls(path, draft, None)
+
+    # ------------------------------------------------------------ the file on disk
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def changed_outside(self) -> bool:
+        """True when the file on disk is no longer what was read or last saved."""
+        stamp = self._stat()
+        if stamp == self._stamp:
+            return False
+        if self._text is None:
+            return stamp is not None  # someone created it after we started
+        if stamp is None:
+            return False  # deleted or moved away: saving again loses nothing of theirs
+        try:
+            same = self.path.read_bytes() == self._text.encode("utf-8")
+        except OSError:
+            return True
+        if same:
+            self._stamp = stamp  # touched, not changed
+        return not same
+
+    def reload(self) -> Draft:
+        """Read the file again (after an outside change). Raises :class:`ProblemsError`."""
+        fresh = DraftFile.open(self.path)
+        self.__dict__.update(fresh.__dict__)
+        return self.draft
+
+    # ------------------------------------------------------------ saving
+
+    def render(self, draft: Draft) -> str:
+        """The file's text with ``draft``'s answers, as :meth:`save` would write it."""
+        from .roundtrip import apply_changes, emit, load_document
+
+        if self._text is None:
+            return dump_draft(draft, self.path)
+        if self._document is None:
+            self._document, self._layout = load_document(self._text)
+        apply_changes(self._document, _data(self.draft), _data(draft))
+        return emit(self._document, self._layout)
+
+    def save(self, draft: Draft, *, replace: bool = False) -> bool:
+        """Write ``draft`` (atomically). False when the file already says exactly that.
+
+        Raises :class:`DraftChangedError` when the file was changed by someone else, unless
+        ``replace`` (then their layout and comments are kept where they can be, their answers
+        replaced by these).
+        """
+        if self.changed_outside():
+            if not replace:
+                raise DraftChangedError(self.path)
+            self._adopt_disk()
+        if self._text is not None and self._stat() is not None and self.draft == draft:
+            return False
+        text = self.render(draft)
+        if text == self._text and self._stat() is not None:
+            self.draft = draft
+            return False
+        try:
+            atomic_write(self.path, text)
+        except BaseException:
+            self._document = None  # the document holds the unsaved change; read it again
+            raise
+        self._text, self.draft, self._stamp = text, draft, self._stat()
+        return True
+
+    def _adopt_disk(self) -> None:
+        """Take the file as it is now on disk as the base for the next save."""
+        try:
+            fresh = DraftFile.open(self.path)
+        except ProblemsError:
+            self._text, self._document = None, None  # not a draft now: write a new one
+            return
+        self._text, self.draft, self._document = fresh._text, fresh.draft, None
+        self._stamp = fresh._stamp
+
+
+def save_draft(draft: Draft, path: str | Path, *, fresh: bool = False) -> bool:
+    """Save ``draft`` to ``path`` atomically, keeping the file's comments and layout.
+
+    An existing draft keeps everything a person wrote — comments, key order, quoting, flow
+    lists — and only the answers that changed are rewritten; when nothing changed the file is not
+    touched (False is returned). A new file (or ``fresh=True``) gets a commented starter.
+    Raises :class:`ProblemsError` when ``path`` is not a .yaml/.yml name, or when the file there
+    is not a draft that can be read (it is never replaced by a draft).
+    """
+    path = Path(path)
+    problem = draft_path_problem(path)
+    if problem:
+        raise ProblemsError(
+            [Problem(problem, file=str(path), hint="give the draft a name ending in .yaml")],
+            summary=f"cannot save the draft as {path}",
+        )
+    if fresh or not path.exists():
+        atomic_write(path, dump_draft(draft, path))
+        return True
+    try:
+        target = DraftFile.open(path)
+    except ProblemsError as exc:
+        raise ProblemsError(
+            exc.problems, summary=f"{path} is not a draft that can be read; not replaced"
+        ) from None
+    return target.save(draft)
 
 
 def new_draft(library: Library) -> Draft:

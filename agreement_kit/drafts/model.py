@@ -254,6 +254,7 @@ class Review(Part):
 
 class WizardState(Part):
     step: str | None = None
+    field: str | None = Field(default=None, description="the answer (a draft path) it was on")
 
 
 class Draft(Part):
