@@ -342,3 +342,15 @@ def test_touching_the_file_without_changing_it_is_not_a_change(tmp_path):
     mine = DraftFile.open(path)
     os.utime(path, ns=(5_000_000_000, 5_000_000_000))
     assert not mine.changed_outside()
+
+
+def test_a_value_shared_in_memory_is_written_out_twice_not_as_an_alias(tmp_path):
+    import datetime as dt
+
+    day = dt.date(2027, 7, 1)
+    draft = Draft.model_validate({"term": {"effective": day}, "values": {"start_day": day}})
+    path = tmp_path / "d.yaml"
+    save_draft(draft, path)
+    text = path.read_text(encoding="utf-8")
+    assert "&" not in text and "*id" not in text
+    assert load_draft(path).term.effective == day

@@ -89,7 +89,8 @@ def guess_layout(text: str) -> Layout:
 
 def _null_representer(style: str) -> type[RoundTripRepresenter]:
     class Representer(RoundTripRepresenter):
-        pass
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # drafts hold no anchors or aliases (the reader refuses them)
 
     def represent_none(representer: RoundTripRepresenter, data: None) -> Any:
         return representer.represent_scalar("tag:yaml.org,2002:null", style)
