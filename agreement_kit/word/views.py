@@ -207,6 +207,24 @@ def tie(text: str) -> str:
 
 _WHEREAS = re.compile(r"^\s*whereas\b[,:]?\s*", re.IGNORECASE)
 _NOW = re.compile(r"^\s*now,?\s+therefore\b[,:]?\s*", re.IGNORECASE)
+
+
+def recital_text(para: str) -> str:
+    """A recital paragraph as the document prints it: the pack's ``NOW, THEREFORE`` line with that
+    lead, every other recital after ``WHEREAS, `` (a lead the pack wrote itself is not doubled)."""
+    if _NOW.match(para):
+        return "NOW, THEREFORE, " + tie(_NOW.sub("", para, count=1))
+    return "WHEREAS, " + tie(_WHEREAS.sub("", para, count=1))
+
+
+def recital_source(printed: str) -> str:
+    """The recital paragraph that prints as ``printed`` (the inverse of :func:`recital_text`, up
+    to no-break spaces): the ``WHEREAS`` lead taken off; a ``NOW, THEREFORE`` line kept whole."""
+    if _NOW.match(printed):
+        return printed.strip()
+    return _WHEREAS.sub("", printed, count=1).strip()
+
+
 NOW_THEREFORE = Recital(
     lead="NOW, THEREFORE, ",
     text="in consideration of the mutual promises in this Agreement, the parties agree as follows:",
