@@ -366,3 +366,23 @@ def check_coverage(library: Library, draft: Draft) -> Coverage:
         groups=groups,
         problems=problems,
     )
+
+
+# ----------------------------------------------------------------------------- for other stages
+
+
+def draft_path(context_path: tuple[str, ...]) -> str:
+    """Where the user answers what clause text reads at ``context_path``
+    ('program.placements.0.hours' -> 'program.placements[0].start|program.placements[0].end');
+    alternatives are separated by '|'."""
+    return _draft_path(context_path)
+
+
+def render_context(library: Library, draft: Draft) -> dict[str, Any]:
+    """What clause text sees for ``draft`` as the agreement is assembled: the library's policy
+    options, typed clause values, unanswered leaves removed (the audit re-renders clauses with it;
+    keep it in step with :func:`~agreement_kit.engine.assembly.assemble`)."""
+    from .templating import strip_none
+
+    values = typed_values(library.clause_inputs(), draft.values)
+    return strip_none(clause_context(draft, _option_values(library, draft), values))
