@@ -92,17 +92,9 @@ class Expected:
     optional: bool = False  # furniture a template may leave out (article titles, exhibits)
 
 
-def _recital_text(para: str) -> str:
-    from .views import _NOW, _WHEREAS, tie
-
-    if _NOW.match(para):
-        return "NOW, THEREFORE, " + tie(_NOW.sub("", para, count=1))
-    return "WHEREAS, " + tie(_WHEREAS.sub("", para, count=1))
-
-
 def expected_texts(agreement: Agreement) -> list[Expected]:
     """Every heading and paragraph the assembled agreement contributes, in document order."""
-    from .views import tie
+    from .views import recital_text, tie
 
     out: list[Expected] = []
     for section in agreement.sections:
@@ -117,7 +109,7 @@ def expected_texts(agreement: Agreement) -> list[Expected]:
             if not recitals:
                 out.append(Expected(heading_name(clause.id), "heading", clause.id, 0, clause.title))
             for n, para in enumerate(clause.paragraphs):
-                text = _recital_text(para) if recitals else tie(para)
+                text = recital_text(para) if recitals else tie(para)
                 refs = [r for r in clause.refs if r.paragraph == n]
                 if recitals:  # the lead changes offsets; recitals never carry numbered refs
                     refs = []

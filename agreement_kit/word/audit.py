@@ -409,13 +409,12 @@ def expectation_from_document(expected: DocumentText) -> Expectation:
 
 def expectation_from_record(record: dict[str, Any]) -> Expectation:
     """What the build recorded in the document (no draft at hand)."""
-    from .anchors import _recital_text
-    from .views import tie
+    from .views import recital_text, tie
 
     clauses = []
     for c in record.get("clauses", []):
         paragraphs = [
-            normalise(_recital_text(p) if not c.get("number") else tie(p)) for p in c["paragraphs"]
+            normalise(recital_text(p) if not c.get("number") else tie(p)) for p in c["paragraphs"]
         ]
         clauses.append((c["id"], c.get("number", ""), normalise(c.get("title", "")), paragraphs))
     return Expectation(clauses, [])
@@ -606,14 +605,11 @@ def answer_spans_for(library: Any, draft: Any, agreement: Any) -> Any:
     """A function giving, for a clause, where each answer it uses is printed in its joined text:
     each answer is changed to a stand-in value and the clause re-rendered; what differs is the
     answer's span. Exact whatever filters the clause applies."""
-    from ..engine.context import clause_context
-    from ..engine.coverage import _draft_path, _option_values
-    from ..engine.templating import analyse, render_text, strip_none
-    from ..engine.values import Percent, typed_values
+    from ..engine.coverage import draft_path, render_context
+    from ..engine.templating import analyse, render_text
+    from ..engine.values import Percent
 
-    options = _option_values(library, draft)
-    values = typed_values(library.clause_inputs(), draft.values)
-    base = strip_none(clause_context(draft, options, values))
+    base = render_context(library, draft)
     texts = {c.id: c.paragraphs for s in agreement.sections for c in s.clauses}
 
     def ref(target: str) -> str:
@@ -659,7 +655,7 @@ def answer_spans_for(library: Any, draft: Any, agreement: Any) -> Any:
             matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
             for op, i1, i2, _j1, _j2 in matcher.get_opcodes():
                 if op in ("replace", "delete") and i2 > i1:
-                    out.append((_draft_path(path).split("|")[0], starts[i1], starts[i2]))
+                    out.append((draft_path(path).split("|")[0], starts[i1], starts[i2]))
         return plain, out
 
     return spans
