@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import ProblemsError
+from .common import err
 
 
 def cmd_template_check(args: argparse.Namespace) -> int:
@@ -15,13 +16,17 @@ def cmd_template_check(args: argparse.Namespace) -> int:
 
     path = Path(args.template_file) if args.template_file else bundled_template()
     problems = check_template(path)
-    if problems:
-        count = len(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        count = len(errors)
         raise ProblemsError(
             problems,
-            summary=f"{path}: {count} problem{'s' * (count != 1)} would break the render",
+            summary=f"{path}: {count} problem{'s' * (count != 1)}: 'build' refuses this template",
         )
-    print(f"OK: {path}: {count_tags(path)} tags, no problems found.")
+    for warning in problems:
+        err(str(warning))
+    note = f", {len(problems)} warning{'s' * (len(problems) != 1)}" if problems else ""
+    print(f"OK: {path}: {count_tags(path)} tags, no problems found{note}.")
     return 0
 
 
@@ -36,7 +41,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         description=(
             "Report tags split across Word runs, curly quotes in tags, variables the context does "
             "not provide, control tags sharing a paragraph/row/cell, tags in tracked changes, "
-            "footnotes, endnotes or comments, and malformed Jinja. See docs/templates.md."
+            "footnotes, endnotes or comments, and malformed Jinja; and refuse what a template may "
+            "not do: active content (macros, OLE, ActiveX, altChunk, attached templates, linked "
+            "images, INCLUDETEXT/INCLUDEPICTURE/DDE fields), zip bombs, |safe and autoescape, "
+            "include/extends. 'build' runs the same check. See docs/templates.md and "
+            "docs/security.md."
         ),
     )
     check.add_argument(

@@ -41,6 +41,7 @@ from jinja2.environment import Template
 from jinja2.runtime import LoopContext, Undefined
 from jinja2.sandbox import SandboxedEnvironment, SecurityError, modifies_known_mutable
 from jinja2.utils import Cycler, Joiner, Namespace
+from markupsafe import Markup, escape
 
 from .context import clock, join_and, long_date
 
@@ -464,6 +465,16 @@ class TemplateSandbox(_BoundedSandbox):
         return _check_size(super().call(__context, __obj, *args, **kwargs), f"{name}()")
 
 
+def _literal_braces(value: Any) -> Any:
+    """Answers print their braces literally. docxtpl turns ``{_{``, ``}_}``, ``{_%`` and ``%_}``
+    in the *rendered* XML into tag delimiters, so an answer containing them would come out
+    changed; written as character references they survive as typed (the XML parser reads them
+    back as ``{`` and ``}``)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and ("{" in value or "}" in value):
+        return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+    return value
+
+
 def _bounded_range(*args: Any) -> range:
     result = range(*args)
     if len(result) > TEMPLATE_MAX_RANGE:
@@ -521,7 +532,7 @@ def make_environment() -> SandboxedEnvironment:
 def make_template_environment() -> SandboxedEnvironment:
     """A new Word-template sandbox: autoescape on (answers come out as typed), StrictUndefined,
     bounded filters and operators, a bounded ``range``, no ``safe`` and no ``lipsum``."""
-    env = TemplateSandbox(undefined=StrictUndefined, autoescape=True)
+    env = TemplateSandbox(undefined=StrictUndefined, autoescape=True, finalize=_literal_braces)
     env.optimized = False
     env.filters = _bounded_filters(dict(env.filters))
     env.globals = {
@@ -566,20 +577,52 @@ def static_problems(ast: nodes.Template, what: str = "clause text") -> list[str]
     for loop in ast.find_all(nodes.For):
         if loop.recursive:
             out.append(f"recursive loops are not allowed in {what}")
-    for node in ast.find_all((nodes.Filter, nodes.Mul)):
-        operands: list[nodes.Node] = (
-            [*node.args, *(k.value for k in node.kwargs)]
-            if isinstance(node, nodes.Filter)
-            else [node.left, node.right]  # type: ignore[attr-defined]
-        )
-        for arg in operands:
-            if (
-                isinstance(arg, nodes.Const)
-                and isinstance(arg.value, int)
-                and arg.value > MAX_OUTPUT
-            ):
-                out.append(f"the number {arg.value} is too large for {what}")
+    out += [message for _, message in huge_constants(ast, MAX_OUTPUT, what)]
     return list(dict.fromkeys(out))
+
+
+def const_int(node: nodes.Node) -> int | None:
+    """The value of a constant integer expression (``10 ** 9``, ``3 * 1000``), computed without
+    ever building a large number; None when the node is not one."""
+    if isinstance(node, nodes.Const):
+        value = node.value
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(node, nodes.Neg):
+        inner = const_int(node.node)
+        return -inner if inner is not None else None
+    if isinstance(node, (nodes.Pow, nodes.Mul, nodes.Add, nodes.Sub)):
+        left, right = const_int(node.left), const_int(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node, nodes.Pow):
+            if right < 0 or (abs(left) > 1 and right * abs(left).bit_length() > 128):
+                return 1 << 128  # stands for "far too large"
+            return int(left**right)
+        if isinstance(node, nodes.Mul):
+            if abs(left).bit_length() + abs(right).bit_length() > 128:
+                return 1 << 128
+            return left * right
+        return left + right if isinstance(node, nodes.Add) else left - right
+    return None
+
+
+def huge_constants(ast: nodes.Template, limit: int, what: str) -> list[tuple[int, str]]:
+    """(line, message) for constant sizes above ``limit`` given to a filter, a call (``range``),
+    ``*`` or ``**``: a render would refuse them, so validation refuses them first."""
+    out: list[tuple[int, str]] = []
+    for node in ast.find_all((nodes.Filter, nodes.Call, nodes.Mul, nodes.Pow)):
+        if isinstance(node, (nodes.Filter, nodes.Call)):
+            operands = [*node.args, *(k.value for k in node.kwargs)]
+        else:
+            operands = [node.left, node.right]  # type: ignore[attr-defined]
+        if isinstance(node, nodes.Pow):
+            operands = [node]  # the power itself
+        for arg in operands:
+            value = const_int(arg)
+            if value is not None and abs(value) > limit:
+                shown = f"{value:,}" if abs(value) < 1 << 64 else "a number with over 30 digits"
+                out.append((node.lineno, f"the number {shown} is too large for {what}"))
+    return out
 
 
 ENV = make_environment()

@@ -2,18 +2,25 @@
 
 Each conversion runs with its own throwaway LibreOffice profile in a temporary folder, so several
 conversions at once (or a LibreOffice window the user has open) do not collide.
+
+LibreOffice is not left behind: it runs under a small guard process (:data:`_GUARD`) in a process
+group of its own. The guard ends LibreOffice's whole group and deletes the temporary folder (which
+holds a copy of the agreement) when the conversion finishes, fails, times out, is interrupted, or
+when agreement-kit itself is killed — the guard notices its parent is gone (``PR_SET_PDEATHSIG`` on
+Linux, and by polling everywhere).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from ..problems import Problem, ProblemsError
-from ..yamlio import atomic_write
 
 TIMEOUT = 180  # seconds; a first start of LibreOffice on a slow machine can take a while
 INSTALL_HINT = (
@@ -23,6 +30,50 @@ INSTALL_HINT = (
     "soffice program. The .docx was written; you can also save it as PDF from Word."
 )
 _MAC_APP = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
+TEMP_PREFIX = "agreement-kit-pdf-"
+
+# Runs as `python -I -S -c _GUARD WORKDIR PROGRAM ARGS...`: starts LibreOffice in its own process
+# group, relays its exit code, and on any way out ends that group and removes WORKDIR.
+_GUARD = r"""
+import os, shutil, signal, subprocess, sys, time
+work, command = sys.argv[1], sys.argv[2:]
+parent = os.getppid()
+try:
+    import ctypes
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: told when the parent dies
+except Exception:
+    pass
+def stop(*_):
+    raise SystemExit(143)
+for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+    signal.signal(sig, stop)
+proc = None
+code = 1
+try:
+    if os.getppid() != parent:
+        raise SystemExit(143)
+    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
+    while True:
+        try:
+            code = proc.wait(timeout=0.2)
+            break
+        except subprocess.TimeoutExpired:
+            if os.getppid() != parent:
+                raise SystemExit(143)
+finally:
+    if proc is not None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=5)
+        except Exception:
+            pass
+    if os.getppid() != parent or proc is None or code != 0:
+        shutil.rmtree(work, ignore_errors=True)
+sys.exit(code)
+"""
 
 
 def find_soffice() -> str | None:
@@ -37,42 +88,41 @@ def find_soffice() -> str | None:
     return str(_MAC_APP) if _MAC_APP.is_file() else None
 
 
-def convert_to_pdf(
-    docx: Path, *, overwrite: bool = False, out: Path | None = None, timeout: float = TIMEOUT
-) -> Path:
-    """Write ``docx`` as a PDF next to it (or to ``out``) and return the PDF's path.
+def _missing() -> ProblemsError:
+    return ProblemsError(
+        [Problem("LibreOffice is not installed (no 'soffice' program found)", hint=INSTALL_HINT)],
+        summary="cannot write the PDF",
+        kind="environment",
+    )
 
-    Raises :class:`FileExistsError` when the PDF exists and ``overwrite`` is false, and
-    :class:`ProblemsError` when LibreOffice is missing, fails or takes longer than ``timeout``.
-    """
-    docx = Path(docx)
-    target = Path(out) if out else docx.with_suffix(".pdf")
-    if target.exists() and not overwrite:
-        raise FileExistsError(str(target))
-    if not docx.is_file():
-        raise ProblemsError(
-            [Problem("no such Word document", file=str(docx))], summary="cannot write the PDF"
-        )
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """End the guard (which ends LibreOffice's group and cleans up), then make sure."""
+    if proc.poll() is None:
+        try:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+
+
+def pdf_bytes(docx: bytes, *, timeout: float = TIMEOUT, label: str | None = None) -> bytes:
+    """``docx`` (the bytes of a .docx) converted to PDF by LibreOffice.
+
+    Raises :class:`ProblemsError` when LibreOffice is missing (``environment``), fails or takes
+    longer than ``timeout``. No LibreOffice process and no temporary file outlives the call."""
     soffice = find_soffice()
     if soffice is None:
-        raise ProblemsError(
-            [
-                Problem(
-                    "LibreOffice is not installed (no 'soffice' program found)", hint=INSTALL_HINT
-                )
-            ],
-            summary="cannot write the PDF",
-            kind="environment",
-        )
-    with tempfile.TemporaryDirectory(prefix="agreement-kit-pdf-") as tmp:
-        work = Path(tmp)
-        profile = (work / "profile").as_uri()
+        raise _missing()
+    work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+    try:
         source = work / "in" / "agreement.docx"
         source.parent.mkdir()
-        shutil.copyfile(docx, source)
+        source.write_bytes(docx)
         command = [
             soffice,
-            f"-env:UserInstallation={profile}",
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
             "--headless",
             "--norestore",
             "--nolockcheck",
@@ -83,42 +133,74 @@ def convert_to_pdf(
             str(source),
         ]
         try:
-            result = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
+            proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _GUARD, str(work), *command],
                 stdin=subprocess.DEVNULL,
-                check=False,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
             )
-        except subprocess.TimeoutExpired:
-            raise ProblemsError(
-                [
-                    Problem(
-                        f"LibreOffice did not finish within {timeout:g} seconds",
-                        file=str(docx),
-                        hint="close other LibreOffice windows and try again",
-                    )
-                ],
-                summary="cannot write the PDF",
-            ) from None
         except OSError as exc:
             raise ProblemsError(
                 [Problem(f"could not run {soffice}: {exc}", hint=INSTALL_HINT)],
                 summary="cannot write the PDF",
+                kind="environment",
             ) from None
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop(proc)
+            raise ProblemsError(
+                [
+                    Problem(
+                        f"LibreOffice did not finish within {timeout:g} seconds",
+                        file=label,
+                        hint="close other LibreOffice windows and try again",
+                    )
+                ],
+                summary="cannot write the PDF",
+                kind="environment",
+            ) from None
+        except BaseException:  # Ctrl-C, or the caller giving up
+            _stop(proc)
+            raise
         produced = work / "out" / "agreement.pdf"
-        if result.returncode != 0 or not produced.is_file():
-            detail = " ".join((result.stderr or result.stdout or "").split())[:300]
+        if proc.returncode != 0 or not produced.is_file():
+            text = (err or out or b"").decode("utf-8", "replace")
+            detail = " ".join(text.split())[:300]
             raise ProblemsError(
                 [
                     Problem(
                         "LibreOffice could not convert the document"
-                        + (f": {detail}" if detail else f" (exit code {result.returncode})"),
-                        file=str(docx),
+                        + (f": {detail}" if detail else f" (exit code {proc.returncode})"),
+                        file=label,
                     )
                 ],
                 summary="cannot write the PDF",
             )
-        atomic_write(target, produced.read_bytes(), overwrite=overwrite)
+        return produced.read_bytes()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def convert_to_pdf(
+    docx: Path, *, overwrite: bool = False, out: Path | None = None, timeout: float = TIMEOUT
+) -> Path:
+    """Write ``docx`` as a PDF next to it (or to ``out``) and return the PDF's path.
+
+    Raises :class:`FileExistsError` when the PDF exists and ``overwrite`` is false, and
+    :class:`ProblemsError` when LibreOffice is missing, fails or takes longer than ``timeout``,
+    or when the PDF would replace the document itself."""
+    from ..outputs import guard_output, write_together
+
+    docx = Path(docx)
+    target = Path(out) if out else docx.with_suffix(".pdf")
+    guard_output(target, inputs=[docx])
+    if target.exists() and not overwrite:
+        raise FileExistsError(str(target))
+    if not docx.is_file():
+        raise ProblemsError(
+            [Problem("no such Word document", file=str(docx))], summary="cannot write the PDF"
+        )
+    data = pdf_bytes(docx.read_bytes(), timeout=timeout, label=str(docx))
+    write_together({target: data}, overwrite=overwrite)
     return target

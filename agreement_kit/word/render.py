@@ -16,25 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from ..engine.assembly import Agreement
+from ..engine.sandbox import make_template_environment
 from ..problems import Problem, ProblemsError
 from ..resources import bundled_template
 from ..yamlio import atomic_write
 from .ooxml import strict_parser
 from .properties import _set_properties
 from .record import attach_record
+from .template_check import template_errors
+from .template_safety import sanitise
 from .verify import BuildReport, finish_document, verify_document
 from .views import template_context
 
 # ----------------------------------------------------------------------------- rendering
-
-
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
 class _RenderLoss(Exception):
@@ -74,6 +72,11 @@ def _load(path: Path) -> DocxTemplate:
         raise ProblemsError(
             [Problem("template not found", file=str(path))], summary="cannot render"
         )
+    # the same checker as 'template check' (zip bombs, active content, refused tags...): the two
+    # always agree, and nothing unsafe is opened
+    errors = template_errors(path)
+    if errors:
+        raise ProblemsError(errors, summary=f"the template {path} cannot be used")
     try:
         doc = _StrictTemplate(str(path))
         doc.init_docx()
@@ -82,6 +85,7 @@ def _load(path: Path) -> DocxTemplate:
             [Problem(f"not a Word (.docx) template: {exc}", file=str(path))],
             summary="cannot render",
         ) from None
+    sanitise(doc.docx)  # the template's own provenance-like properties: only we write those
     return doc
 
 
@@ -90,7 +94,14 @@ def _fill(doc: DocxTemplate, agreement: Agreement, path: Path) -> None:
 
     hint = f"run 'agreement-kit template check {path}'"
     try:
-        doc.render(template_context(agreement), jinja_env=_environment(), autoescape=True)
+        doc.render(
+            template_context(agreement), jinja_env=make_template_environment(), autoescape=True
+        )
+    except SecurityError as exc:  # the template sandbox's bounds (before TemplateError: a subclass)
+        raise ProblemsError(
+            [Problem(f"the template could not be filled: {exc}", file=str(path), hint=hint)],
+            summary="cannot render",
+        ) from None
     except TemplateError as exc:
         where = getattr(exc, "docx_context", None)
         message = f"the template could not be filled: {getattr(exc, 'message', None) or exc}"
@@ -126,11 +137,15 @@ def _fill(doc: DocxTemplate, agreement: Agreement, path: Path) -> None:
             ],
             summary="cannot render",
         ) from None
-    except (RecursionError, OverflowError, MemoryError) as exc:
+    except (RecursionError, OverflowError, MemoryError, TypeError, ZeroDivisionError) as exc:
+        why = {
+            "RecursionError": "it calls itself without end",
+            "MemoryError": "it needs more memory than this computer has",
+        }.get(type(exc).__name__, str(exc) or type(exc).__name__)
         raise ProblemsError(
             [
                 Problem(
-                    f"the template could not be filled: {type(exc).__name__}",
+                    f"the template could not be filled: {why}",
                     file=str(path),
                     hint=hint,
                 )

@@ -18,6 +18,7 @@ number and its text:
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -28,8 +29,10 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from ..engine.sandbox import make_template_environment
 from ..engine.templating import bound_names, name_chain
 from ..problems import Problem
+from .template_safety import package_problems, sanitise_warnings, tag_problems
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -41,6 +44,7 @@ UNFILLED = {"footnotes": "footnotes", "endnotes": "endnotes", "comments": "comme
 CONTAINER = {"p": "paragraph", "tr": "table row", "tc": "table cell", "r": "run"}
 OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "raw", "autoescape"}
 LOCAL = "<local>"
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 @dataclass
@@ -181,7 +185,7 @@ def _parts(path: Path, checker: _Checker) -> list[tuple[str, Any]]:
             ):
                 continue
             try:
-                root = etree.fromstring(zf.read(name))
+                root = etree.fromstring(zf.read(name), _SAFE_PARSER)
             except etree.XMLSyntaxError as exc:
                 checker.add(name, None, f"the XML does not parse: {exc}")
                 continue
@@ -279,7 +283,8 @@ def _check_sharing(tags: list[Tag], checker: _Checker) -> None:
 
 
 def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True)
+    """The render's own sandbox, so that a filter or global the build refuses is refused here."""
+    return make_template_environment()
 
 
 def _jinja_source(tag: str) -> str:
@@ -347,6 +352,12 @@ def _parse(tags: list[Tag], checker: _Checker) -> Any:
         ast = env.parse(source)
     except TemplateSyntaxError as exc:
         report(exc)
+        return None
+    refused = tag_problems(ast)
+    for line, message, hint in refused:
+        tag = tags[min(max(line, 1), len(tags)) - 1]
+        checker.tag_problem(tag, f"{tag.text}: {message}", hint)
+    if refused:
         return None
     try:
         env.compile(ast)  # unknown filters and tests are found here
@@ -464,11 +475,31 @@ def _check_variables(ast: Any, tags: list[Tag], checker: _Checker) -> None:
 
 
 def check_template(path: str | Path) -> list[Problem]:
-    """Everything in the template at ``path`` that would break a render (empty list: none)."""
+    """Everything in the template at ``path`` that would break a render or that a template may not
+    do (empty list: none). Errors first, in document order; warnings (properties the build will
+    remove) after. ``build`` refuses a template exactly when this has an error."""
     path = Path(path)
-    checker = _Checker(path)
     if not path.is_file():
         return [Problem("template not found", file=str(path))]
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return [Problem(f"cannot read the template: {exc.strerror}", file=str(path))]
+    return list(_check_cached(str(path.resolve()), str(path), stat.st_mtime_ns, stat.st_size))
+
+
+def template_errors(path: str | Path) -> list[Problem]:
+    """The errors :func:`check_template` finds: what makes ``build`` refuse the template."""
+    return [p for p in check_template(path) if p.severity == "error"]
+
+
+@functools.lru_cache(maxsize=32)
+def _check_cached(_resolved: str, shown: str, _mtime: int, _size: int) -> tuple[Problem, ...]:
+    path = Path(shown)
+    unsafe = package_problems(path)
+    if unsafe:  # not safe to open any further (a zip bomb, active content, a DTD...)
+        return tuple(unsafe)
+    checker = _Checker(path)
     for name, root in _parts(path, checker):
         tags = _scan_part(name, root, checker)
         if not tags:
@@ -482,7 +513,8 @@ def check_template(path: str | Path) -> list[Problem]:
         ast = _parse(tags, checker)
         if ast is not None:
             _check_variables(ast, tags, checker)
-    return sorted(checker.problems, key=lambda p: _order(p.field))
+    errors = sorted(checker.problems, key=lambda p: _order(p.field))
+    return (*errors, *sanitise_warnings(path))
 
 
 def _order(where: str | None) -> tuple[int, str, int]:
