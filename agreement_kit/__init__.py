@@ -53,6 +53,13 @@ _EXPORTS: dict[str, str] = {
     "Omission": ".review.omissions",
     "omissions": ".review.omissions",
     "clause_book": ".review.book",
+    "guard_output": ".outputs",
+    "write_together": ".outputs",
+    "pdf_bytes": ".word.pdf",
+    "parse_value": ".engine.values",
+    "ValueProblem": ".engine.values",
+    "text_problem": ".textpolicy",
+    "check_template": ".word.template_check",
 }
 
 if TYPE_CHECKING:  # what type checkers and editors see
@@ -68,6 +75,8 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .drafts.model import Draft
     from .engine.assembly import Agreement, assemble
     from .engine.coverage import Coverage, check_coverage
+    from .engine.values import ValueProblem, parse_value
+    from .outputs import guard_output, write_together
     from .packs.library import Library
     from .packs.loading import load_library, load_library_for
     from .problems import Problem, ProblemsError
@@ -78,8 +87,10 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .review.omissions import Omission, omissions
     from .review.render import render_checklist
     from .review.signoff import ReviewSummary, review_state, sign_off
-    from .word.pdf import convert_to_pdf, find_soffice
+    from .textpolicy import text_problem
+    from .word.pdf import convert_to_pdf, find_soffice, pdf_bytes
     from .word.render import render_docx
+    from .word.template_check import check_template
 
 
 def __getattr__(name: str) -> Any:
@@ -107,24 +118,31 @@ __all__ = [
     "Problem",
     "ProblemsError",
     "ReviewSummary",
+    "ValueProblem",
     "__version__",
     "assemble",
     "build_checklist",
     "check_coverage",
+    "check_template",
     "checklist_renderable",
     "clause_book",
     "convert_to_pdf",
     "dump_draft",
     "find_soffice",
+    "guard_output",
     "load_draft",
     "load_library",
     "load_library_for",
     "new_draft",
     "omissions",
     "parse_draft",
+    "parse_value",
+    "pdf_bytes",
     "render_checklist",
     "render_docx",
     "review_state",
     "save_draft",
     "sign_off",
+    "text_problem",
+    "write_together",
 ]

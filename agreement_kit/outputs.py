@@ -16,6 +16,7 @@ final name.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import tempfile
@@ -61,16 +62,18 @@ def guard_output(
     template: str | Path | None = None,
     packs: Iterable[str | Path] = (),
     inputs: Iterable[str | Path] = (),
+    kinds: Iterable[str] = (),
 ) -> None:
     """Refuse (:class:`ProblemsError`, exit 2) an output ``out`` that is one of the run's inputs:
-    the draft, the template, a file of any clause pack, or any other path in ``inputs``. Applies
-    whatever ``--force`` says."""
+    the draft, the template, a file of any clause pack, or any other path in ``inputs``; and, when
+    ``kinds`` lists the suffixes this output may have (``.md``...), an existing file of another
+    kind (``library docs -o draft.yaml``). Applies whatever ``--force`` says."""
     out = Path(out)
     named: list[tuple[str, Path]] = []
     if draft is not None:
-        named.append(("the draft", Path(draft)))
+        named.append(("the draft itself", Path(draft)))
     if template is not None:
-        named.append(("the template", Path(template)))
+        named.append(("the template itself", Path(template)))
     named += [("an input", Path(p)) for p in inputs]
     for what, path in named:
         if _same(out, path):
@@ -85,6 +88,20 @@ def guard_output(
                 ],
                 summary=f"not writing {out}",
             )
+    allowed = {k.lower() for k in kinds}
+    if allowed and out.exists() and out.suffix.lower() not in allowed:
+        raise ProblemsError(
+            [
+                Problem(
+                    f"{out} exists and is not a {'/'.join(sorted(allowed))} file; an output only "
+                    "ever replaces an earlier output of its own kind, even with --force",
+                    file=str(out),
+                    hint=f"choose a file name ending in {sorted(allowed)[0]}",
+                    code="output-is-input",
+                )
+            ],
+            summary=f"not writing {out}",
+        )
     for pack in packs:
         if _pack_input(out, Path(pack)):
             raise ProblemsError(
@@ -146,7 +163,12 @@ def write_together(files: Mapping[Path, bytes], *, overwrite: bool) -> list[Path
     try:
         for target, data in zip(targets, files.values(), strict=True):
             if target.is_dir():
-                raise IsADirectoryError(21, "it is a folder", str(target))
+                raise IsADirectoryError(errno.EISDIR, "it is a folder", str(target))
+            for parent in (target.parent, *target.parent.parents):
+                if parent.exists():
+                    if not parent.is_dir():
+                        raise NotADirectoryError(errno.ENOTDIR, f"{parent} is a file", str(target))
+                    break
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fd, name = tempfile.mkstemp(

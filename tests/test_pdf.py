@@ -41,13 +41,14 @@ def test_missing_libreoffice_says_how_to_install_it(no_soffice, tmp_path):
     assert not (tmp_path / "a.pdf").exists()
 
 
-def test_build_pdf_without_libreoffice_keeps_the_docx_and_explains(no_soffice, tmp_path, capsys):
+def test_build_pdf_without_libreoffice_writes_nothing_and_explains(no_soffice, tmp_path, capsys):
     out = tmp_path / "riverton.docx"
     code = main(["build", str(RIVERTON), "-o", str(out), "--pdf"])
     captured = capsys.readouterr()
     assert code == 3  # an environment problem: LibreOffice is missing
-    assert out.exists() and f"Wrote {out}" in captured.out
+    assert not out.exists() and not out.with_suffix(".pdf").exists()  # together or not at all
     assert "cannot write the PDF" in captured.err and "libreoffice-writer" in captured.err
+    assert "Without --pdf" in captured.err
     assert "Traceback" not in captured.err
 
 

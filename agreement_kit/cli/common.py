@@ -91,6 +91,26 @@ def library_for(args: argparse.Namespace, draft: Any, draft_path: str) -> Any:
     return library
 
 
-def not_the_input(out: Path, draft: str) -> None:
-    if out.exists() and out.resolve() == Path(draft).resolve():
-        raise UserError(f"{out} is the draft itself; choose another output file")
+def not_the_input(
+    out: Path,
+    draft: str | None,
+    *,
+    template: Path | None = None,
+    library: Any = None,
+    kinds: tuple[str, ...] = (),
+) -> None:
+    """Refuse an output that would replace an input (the draft, the template, a pack file) or an
+    existing file of another kind, with or without --force
+    (:func:`agreement_kit.outputs.guard_output`)."""
+    from ..outputs import guard_output, pack_dirs
+
+    packs = pack_dirs(library) if library is not None else []
+    guard_output(out, draft=draft, template=template, packs=packs, kinds=kinds)
+
+
+def template_path(args: argparse.Namespace) -> Path:
+    """The Word template a command uses: --template, else the bundled one."""
+    from ..resources import bundled_template
+
+    given = getattr(args, "template", None)
+    return Path(given) if given else bundled_template()

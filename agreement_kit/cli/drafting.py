@@ -18,6 +18,7 @@ from .common import (
     overlays,
     plain_library,
     read_draft,
+    template_path,
 )
 
 
@@ -28,6 +29,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         raise UserError(f"{path} already exists", INCOMPLETE, "use --force to replace it")
     library = plain_library(args)
+    not_the_input(path, None, library=library, kinds=(".yaml", ".yml"))
     draft = new_draft(library)
     if overlays(args):  # so that 'check' and the wizard load the same packs later
         folder = path.resolve().parent
@@ -148,8 +150,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from ..engine.assembly import assemble
     from ..engine.coverage import check_coverage
+    from ..outputs import write_together
+    from ..word.pdf import require_soffice
     from ..word.render import render_document
-    from ..yamlio import atomic_write
 
     draft = read_draft(args.draft)
     library = library_for(args, draft, args.draft)
@@ -158,8 +161,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UserError(
             f"{out}: the output must be a .docx file", hint="use --pdf to get a PDF beside it"
         )
-    not_the_input(out, args.draft)
-    targets = [out, out.with_suffix(".pdf")] if getattr(args, "pdf", False) else [out]
+    want_pdf = getattr(args, "pdf", False)
+    targets = [out, out.with_suffix(".pdf")] if want_pdf else [out]
+    for target in targets:  # never over the draft, the template or a pack file, even with --force
+        not_the_input(target, args.draft, template=template_path(args), library=library)
+    if want_pdf:
+        require_soffice()  # the .docx and the .pdf are written together or not at all
     for target in targets:
         if target.exists() and not args.force:
             raise UserError(
@@ -174,11 +181,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         return INCOMPLETE
     agreement = assemble(library, draft)
     rendered = render_document(agreement, getattr(args, "template", None))
-    atomic_write(out, rendered.data, overwrite=args.force)
+    files = {out: rendered.data}
+    if want_pdf:
+        from ..word.pdf import pdf_bytes
+
+        files[targets[1]] = pdf_bytes(rendered.data, label=str(out))
+    write_together(files, overwrite=args.force)
     _print_build_report(rendered.report)
-    print(f"Wrote {out}")
-    if getattr(args, "pdf", False):
-        return _pdf(out, args.force)
+    for target in files:
+        print(f"Wrote {target}")
     return OK
 
 
@@ -200,16 +211,6 @@ def _print_build_report(report: Any) -> None:
         )
         for item in report.template_text:
             err(f'  - {item.where}: "{item.text}"')
-
-
-def _pdf(docx: Path, force: bool) -> int:
-    try:
-        from ..word.pdf import convert_to_pdf
-    except ImportError:  # pragma: no cover - the document module provides it
-        raise UserError("PDF output is not available in this version") from None
-    pdf = convert_to_pdf(docx, overwrite=force)
-    print(f"Wrote {pdf}")
-    return OK
 
 
 def cmd_wizard(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from .common import (
     INCOMPLETE,
     OK,
     UserError,
+    not_the_input,
     overlays,
     pack_options,
     plain_library,
@@ -98,8 +99,10 @@ def cmd_library_docs(args: argparse.Namespace) -> int:
     from ..packs.docs import library_markdown
     from ..yamlio import atomic_write
 
-    text = library_markdown(plain_library(args))
+    library = plain_library(args)
+    text = library_markdown(library)
     if args.output:
+        not_the_input(Path(args.output), None, library=library, kinds=(".md", ".markdown", ".txt"))
         if Path(args.output).exists() and not args.force:
             raise UserError(
                 f"{args.output} already exists; not replaced", INCOMPLETE, "use --force"

@@ -38,7 +38,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     if fmt is None:
         fmt = SUFFIXES.get(out.suffix.lower(), "md") if out else "table"
     if out is not None:
-        not_the_input(out, args.draft)
+        kinds = (*SUFFIXES, ".txt")  # a checklist replaces only an earlier checklist's kind
+        not_the_input(out, args.draft, library=library, kinds=kinds)
         if out.exists() and not args.force:
             raise UserError(f"{out} already exists; not replaced", INCOMPLETE, "use --force")
     checklist = build_checklist(

@@ -27,7 +27,7 @@ INSTALL_HINT = (
     "install it: apt-get install -y libreoffice-writer (Debian/Ubuntu), "
     "dnf install libreoffice-writer (Fedora), brew install --cask libreoffice (macOS), "
     "or download it from https://www.libreoffice.org; or set AGREEMENT_KIT_SOFFICE to the "
-    "soffice program. The .docx was written; you can also save it as PDF from Word."
+    "soffice program. Without --pdf, build writes only the .docx (Word can save it as PDF)."
 )
 _MAC_APP = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 TEMP_PREFIX = "agreement-kit-pdf-"
@@ -88,6 +88,15 @@ def find_soffice() -> str | None:
     return str(_MAC_APP) if _MAC_APP.is_file() else None
 
 
+def require_soffice() -> str:
+    """The LibreOffice program, or :class:`ProblemsError` (environment) saying how to install it —
+    checked before a build writes anything, so the .docx and .pdf come together or not at all."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise _missing()
+    return soffice
+
+
 def _missing() -> ProblemsError:
     return ProblemsError(
         [Problem("LibreOffice is not installed (no 'soffice' program found)", hint=INSTALL_HINT)],
@@ -112,9 +121,7 @@ def pdf_bytes(docx: bytes, *, timeout: float = TIMEOUT, label: str | None = None
 
     Raises :class:`ProblemsError` when LibreOffice is missing (``environment``), fails or takes
     longer than ``timeout``. No LibreOffice process and no temporary file outlives the call."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise _missing()
+    soffice = require_soffice()
     work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
     try:
         source = work / "in" / "agreement.docx"
@@ -132,9 +139,15 @@ def pdf_bytes(docx: bytes, *, timeout: float = TIMEOUT, label: str | None = None
             str(work / "out"),
             str(source),
         ]
+        # LibreOffice's own temporary files go inside the work folder too, so they are removed
+        # with it even when LibreOffice is killed
+        scratch = work / "tmp"
+        scratch.mkdir()
+        env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         try:
             proc = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _GUARD, str(work), *command],
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
