@@ -76,7 +76,10 @@ def _load(path: Path) -> DocxTemplate:
     # always agree, and nothing unsafe is opened
     errors = template_errors(path)
     if errors:
-        raise ProblemsError(errors, summary=f"the template {path} cannot be used")
+        raise ProblemsError(
+            errors,
+            summary=f"the template {path} cannot be used (as 'agreement-kit template check' reports)",
+        )
     try:
         doc = _StrictTemplate(str(path))
         doc.init_docx()
