@@ -73,11 +73,12 @@ def library_for(args: argparse.Namespace, draft: Any, draft_path: str) -> Any:
     import dataclasses
 
     from ..drafts.io import check_against_library
+    from ..drafts.upgrade import pin_warnings
     from ..packs.loading import load_library
 
     options = pack_options(args)
     library = load_library(overlays(args), draft=draft, **options)
-    problems = check_against_library(draft, library)
+    problems = check_against_library(draft, library) + pin_warnings(draft, library)
     warnings = [p for p in problems if p.severity == "warning"]
     errors = [p for p in problems if p.severity == "error"]
     if options["strict"]:

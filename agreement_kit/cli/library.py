@@ -177,6 +177,33 @@ def cmd_library_diff(args: argparse.Namespace) -> int:
     return INCOMPLETE if result.changes else OK
 
 
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from ..drafts.io import save_draft
+    from ..drafts.upgrade import apply_upgrade, report_text, upgrade_report
+    from ..packs.loading import load_library
+    from .common import read_draft
+
+    draft = read_draft(args.draft)
+    library = load_library(overlays(args), draft=draft, **pack_options(args))
+    report_warnings(library.warnings)
+    report = upgrade_report(draft, library, draft_path=args.draft, source=args.old)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(report_text(report, args.draft))
+    if args.write:
+        save_draft(apply_upgrade(report), args.draft)
+        fixed = sum(f.fixed_by_write for f in report.findings)
+        print(
+            f"Wrote {args.draft}: pins recorded, {fixed} entr{'y' if fixed == 1 else 'ies'} updated."
+        )
+    elif any(f.fixed_by_write for f in report.findings) and not args.json:
+        print(
+            f"Run 'agreement-kit upgrade {args.draft} --write' to record the new pins and tidy the draft."
+        )
+    return INCOMPLETE if report.needs_decision else OK
+
+
 def add_pack_options(parser: argparse.ArgumentParser) -> None:
     """``--base``, ``--allow-pack-path`` and ``--strict``: every command that loads packs has them."""
     parser.add_argument(
@@ -198,7 +225,29 @@ def add_pack_options(parser: argparse.ArgumentParser) -> None:
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """``library validate | list | docs | schema``."""
+    """``library validate | list | docs | diff | fork | schema`` and ``upgrade``."""
+    p = sub.add_parser(
+        "upgrade",
+        parents=[common],
+        help="show what a newer library changes for a draft; --write records it in the draft",
+    )
+    p.add_argument("draft", metavar="DRAFT.yaml")
+    p.add_argument(
+        "--from",
+        dest="old",
+        metavar="OLD",
+        help="the library the draft was written for: a pack folder, id@version or a built .docx "
+        "(default: the draft's pinned version if installed, or the .docx built beside it)",
+    )
+    p.add_argument(
+        "--write",
+        action="store_true",
+        help="record the loaded versions in the draft's pins and remove entries the library no "
+        "longer has",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_upgrade)
+
     lib = sub.add_parser("library", help="validate or list clause packs")
     lib_sub = lib.add_subparsers(dest="library_command", metavar="ACTION", required=True)
     p = lib_sub.add_parser(

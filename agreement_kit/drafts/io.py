@@ -438,6 +438,7 @@ def new_draft(library: Library) -> Draft:
         for i in library.clause_inputs().values()
     }
     return Draft(
+        pins={p.id: p.version for p in library.packs},  # what it was written against
         policy_options=options,
         clauses={"optional": optional, "alternatives": alternatives},
         values=values,

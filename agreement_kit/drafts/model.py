@@ -261,7 +261,16 @@ class Draft(Part):
     """The answers for one agreement."""
 
     format: Literal[1] = DRAFT_FORMAT
-    packs: list[str] = Field(default_factory=list, description="overlay pack folders, in order")
+    packs: list[str] = Field(
+        default_factory=list,
+        description="overlay packs, in order: folders inside the draft's folder, or installed pack "
+        "ids with an optional version range (cesa-7>=1.2,<2)",
+    )
+    pins: dict[str, str] = Field(
+        default_factory=dict,
+        description="pack id -> the version this draft was last checked against (written by "
+        "'new' and 'upgrade --write'; a different loaded version is a warning)",
+    )
     title: str | None = Field(default=None, description="short title for the header")
     final: bool = Field(default=False, description="False prints the DRAFT marking")
     district: District = Field(default_factory=District)
