@@ -75,3 +75,13 @@ class RequirementSelected(Message):
     """The user picked a requirement in the coverage panel: show the clauses that cover it."""
 
     requirement: str
+
+
+@dataclass
+class ReviewRecorded(Message):
+    """Counsel approves, asks for changes to (``status``), or clears (``None``) these items."""
+
+    ids: list[str]  # "requirement:A", "clause:insurance"
+    status: str | None  # "approved", "changes_requested" or None to clear
+    by: str | None
+    note: str | None

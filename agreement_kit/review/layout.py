@@ -376,7 +376,9 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
             )
         )
 
-    doc.add(Heading(1, "Every clause of this agreement, with counsel's sign-off", "clauses"))
+    doc.add(
+        Heading(1, "Every clause of this agreement, with its version, hash and sign-off", "clauses")
+    )
     shown = {cl.id for row in c.requirements for cl in row.clauses}
     clause_rows = []
     for cl in c.clauses:
@@ -388,6 +390,13 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
         if detail:
             note = "See the requirements table above." if cl.id in shown else cl.guidance
             cells.append(cell(t(note, "italic")))
+        cells.append(
+            cell(
+                para(t(f"version {cl.version}")),
+                para(t(short(cl.hash), "code")),
+                para(t(cl.pack, "italic")),
+            )
+        )
         cells.append(signoff_cell(cl.signoff))
         if detail:
             cells.append(cell(""))
@@ -400,6 +409,7 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
                 Column("Clause", 2.2),
                 Column("Citations", 2.2),
                 *((Column("The library's note", 3.8),) if detail else ()),
+                Column("Version, content hash, pack", 1.7),
                 Column("Sign-off", 1.6),
                 *((Column("Counsel's notes", 1.6, blank=True),) if detail else ()),
             ),
@@ -435,25 +445,12 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
         )
     )
     doc.add(
-        Table(
-            "provenance-clauses",
-            (
-                Column("Section", 0.9),
-                Column("Clause", 3.0),
-                Column("Version", 0.9),
-                Column("Content hash", 2.6),
-                Column("Pack", 1.8),
+        Paragraph(
+            para(
+                "Each included clause's version, content hash and pack are in the clause table "
+                "above; the JSON form lists them under provenance.clauses."
             ),
-            tuple(
-                (
-                    cell(where(p.number)),
-                    cell(t(p.id, "code")),
-                    cell(p.version),
-                    cell(t(short(p.hash), "code")),
-                    cell(p.pack),
-                )
-                for p in prov.clauses
-            ),
+            kind="normal",
         )
     )
     return doc

@@ -22,6 +22,10 @@ def text(runs: Inline) -> Text:
     return out
 
 
+def _plain(runs: Inline) -> str:
+    return "".join(r.text for r in runs)
+
+
 def _cell(value: Cell) -> Text:
     out = Text("\n").join(text(p) for p in value if "".join(r.text for r in p).strip())
     out.overflow = "fold"  # a word longer than its column breaks; it is never cut off
@@ -37,14 +41,15 @@ def _table(table: Table) -> RichTable:
         show_header=any(table.columns[i].title for i in keep),
     )
     for i in keep:
-        words = [w for row in table.rows for p in row[i] for r in p for w in r.text.split()]
-        if i == keep[0]:  # the key column (an id, a term): as wide as its longest word
-            longest = max((len(w) for w in words), default=1)
-            grid.add_column(table.columns[i].title, width=max(4, min(longest, 24)))
+        title = table.columns[i].title
+        longest = max((len(_plain(p)) for row in table.rows for p in row[i]), default=1)
+        if i == keep[0]:  # the key column (an id, a term): as wide as its text, up to 24
+            grid.add_column(title, width=max(4, len(title), min(longest, 24)))
+        elif table.columns[i].width <= 1.0:  # a narrow column (a section number, a status)
+            word = max((len(w) for w in title.split()), default=1)
+            grid.add_column(title, width=max(word, min(longest, 12)))
         else:
-            grid.add_column(
-                table.columns[i].title, ratio=max(1, round(table.columns[i].width * 10))
-            )
+            grid.add_column(title, ratio=max(1, round(table.columns[i].width * 10)))
     for row in table.rows:
         grid.add_row(*(_cell(row[i]) for i in keep))
     return grid

@@ -16,7 +16,15 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from agreement_kit import Coverage, Draft, Library, ProblemsError, check_coverage, save_draft
+from agreement_kit import (
+    Coverage,
+    Draft,
+    Library,
+    ProblemsError,
+    check_coverage,
+    save_draft,
+    sign_off,
+)
 
 from ..answers import (
     STEP_IDS,
@@ -43,6 +51,7 @@ from ..messages import (
     ItemAdded,
     ItemRemoved,
     RequirementSelected,
+    ReviewRecorded,
     StepRequested,
 )
 from ..steps import STEPS, ReviewStep, StepPane
@@ -373,6 +382,31 @@ class WizardScreen(Screen[None]):
         self.replace_draft(without_stale_choices(self.draft, self.library))
         await self.show_step(self.step)
         self.notify("Forgot: " + ", ".join(stale), title="Choices removed", timeout=6)
+
+    @on(ReviewRecorded)
+    def _review_recorded(self, event: ReviewRecorded) -> None:
+        """Counsel's sign-off from the Review step: the same records ``agreement-kit review`` writes."""
+        event.stop()
+        try:
+            draft = sign_off(
+                self.library,
+                self.draft,
+                event.ids,
+                status=event.status,  # type: ignore[arg-type]
+                by=event.by,
+                note=event.note,
+                coverage=self.coverage,
+            )
+        except ProblemsError as exc:
+            self.pane.show_review_status(  # type: ignore[attr-defined]
+                "; ".join(p.message for p in exc.problems), error=True
+            )
+            return
+        self.replace_draft(draft)
+        done = {"approved": "Approved", "changes_requested": "Changes requested for"}
+        self.pane.show_review_status(  # type: ignore[attr-defined]
+            f"{done.get(event.status or '', 'Cleared')} {len(event.ids)} item(s)."
+        )
 
     @on(GenerateRequested)
     async def _generate_requested(self, event: GenerateRequested) -> None:

@@ -1,53 +1,49 @@
-"""Step 5: review the coverage checklist and missing answers, then generate the documents."""
+"""Step 5: review — what is left out against the library's recommendation, missing answers,
+counsel's sign-off and the checklist for counsel (the same data as ``agreement-kit checklist``),
+then generate the documents."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Button, Checkbox, Input, OptionList, ProgressBar, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Input, OptionList, ProgressBar, SelectionList, Static
 from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+from textual.worker import get_current_worker
 
-from agreement_kit import Coverage, Draft, Library
+from agreement_kit import Checklist as ChecklistData
+from agreement_kit import (
+    Coverage,
+    Draft,
+    Library,
+    build_checklist,
+    checklist_renderable,
+)
 
 from ..answers import describe, form_position, stale_choices, step_for_path
-from ..messages import ForgetStaleChoices, GenerateRequested, StepRequested
-from ..widgets.coverage_panel import MARKS
+from ..messages import ForgetStaleChoices, GenerateRequested, ReviewRecorded, StepRequested
 from ..widgets.fields import AnswerCheckbox, AnswerInput, FieldRow
 from .base import StepPane
 
-
-def checklist_table(library: Library, coverage: Coverage) -> Table:
-    table = Table(expand=True, box=None, show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("", width=1, no_wrap=True)
-    table.add_column("Requirement", ratio=3)
-    table.add_column("Covered by", ratio=2)
-    titles = {c.id: c.title for c in coverage.clauses}
-    styles = {
-        "covered": "green",
-        "needs-answers": "yellow",
-        "not-covered": "bold red",
-        "not-applicable": "dim",
-    }
-    for req in coverage.requirements:
-        state = req.state
-        names = ", ".join(titles.get(c, c) for c in req.covered_by)
-        if state == "not-applicable":
-            by = Text("does not apply (policy options)", style="dim")
-        elif state == "not-covered":
-            by = Text("NOT COVERED", style="bold red")
-        elif state == "needs-answers":
-            by = Text(f"{names} (needs answers)", style="yellow")
-        else:
-            by = Text(names)
-        label = f"{req.id}  {req.title}" if len(req.id) <= 2 else req.title
-        table.add_row(Text(MARKS[state], style=styles[state]), Text(label), by)
-    return table
+SIGNOFF_LABELS = {
+    "approved": "✓ approved",
+    "changed": "! changed since",
+    "changes_requested": "✎ changes asked",
+    "not_reviewed": "· not reviewed",
+}
+SIGNOFF_STYLES = {
+    "approved": "green",
+    "changed": "bold red",
+    "changes_requested": "yellow",
+    "not_reviewed": "dim",
+}
 
 
 def plural(count: int, word: str) -> str:
@@ -59,6 +55,14 @@ class Checklist(Static, can_focus=True):
 
 
 class ReviewStep(StepPane):
+    DEFAULT_CSS = """
+    ReviewStep #against { height: auto; }
+    ReviewStep #review-items { height: auto; max-height: 12; border: none; }
+    ReviewStep #review-bar { height: 1; margin-top: 1; }
+    ReviewStep #review-bar Button { width: auto; margin-right: 2; }
+    ReviewStep #review-status { margin-top: 1; }
+    """
+
     step_id = "review"
     title = "Review and generate"
     short = "Review"
@@ -78,9 +82,14 @@ class ReviewStep(StepPane):
         self.output = output
         self.pdf_available = pdf_available
         self.pdf = pdf and pdf_available
+        self.review_states: dict[str, str] = {}
+        self.checklist: ChecklistData | None = None
+        self._painted: tuple[object, int] | None = None
 
     def form(self) -> ComposeResult:
         yield Static(id="review-summary")
+        yield Static(id="against-title", classes="group-title")
+        yield Vertical(id="against")
         yield Static(id="missing-title", classes="group-title")
         yield OptionList(id="missing")
         yield Static(id="problems")
@@ -110,7 +119,22 @@ class ReviewStep(StepPane):
             yield Button("Generate", id="generate", variant="primary", compact=True)
             yield ProgressBar(total=2, show_eta=False, id="progress")
         yield Static(id="generate-status")
-        yield Static("Coverage checklist", classes="group-title", id="checklist-title")
+        yield Static("Counsel's sign-off", classes="group-title", id="signoff-title")
+        yield Static(id="signoff-summary")
+        yield FieldRow("Reviewer", Input(id="reviewer", placeholder="name", compact=True))
+        yield FieldRow(
+            "Note",
+            Input(id="review-note", placeholder="kept with the review", compact=True),
+            help="needed when asking for changes",
+        )
+        yield SelectionList[str](id="review-items")
+        with Horizontal(id="review-bar"):
+            yield Button("Approve", id="approve", compact=True)
+            yield Button("Request changes", id="request-changes", compact=True)
+            yield Button("Clear", id="clear-review", compact=True)
+            yield Button("Select all not approved", id="select-pending", compact=True)
+        yield Static(id="review-status")
+        yield Static("Checklist for counsel", classes="group-title", id="checklist-title")
         yield Checklist(id="checklist")
 
     def on_mount(self) -> None:
@@ -122,14 +146,20 @@ class ReviewStep(StepPane):
 
     def show_coverage(self) -> None:
         coverage = self.coverage
-        self.query_one("#checklist", Static).update(checklist_table(self.library, coverage))
+        checklist = build_checklist(self.library, self.draft, coverage)
+        self.checklist = checklist
+        self.paint_checklist()
         summary = self.query_one("#review-summary", Static)
         if coverage.complete:
-            summary.update("[b]Ready to generate.[/b] Every requirement is covered.")
+            head = "Ready to generate." if checklist.sound else "Ready to generate, but:"
+            verdict = checklist.verdict.removeprefix("Complete: ")
+            summary.update(f"[b]{head}[/b] {escape(verdict[:1].upper() + verdict[1:])}")
         else:
             count = len(coverage.gaps())
             summary.update(f"[b]Not ready yet:[/b] {plural(count, 'thing')} to resolve.")
         summary.set_class(coverage.complete, "-complete")
+        self.show_against(checklist)
+        self.show_signoff(checklist)
         missing = coverage.missing_answers
         self.query_one("#missing-title", Static).update(
             f"Missing answers ({len(missing)})" if missing else "Missing answers: none"
@@ -150,6 +180,111 @@ class ReviewStep(StepPane):
         problems.update("\n".join(f"⚠ {escape(p)}" for p in coverage.problems))
         problems.display = bool(coverage.problems)
         self.query_one("#forget-stale").display = bool(stale_choices(self.draft, self.library))
+
+    def paint_checklist(self) -> None:
+        """Lay the checklist out for the panel's width in a worker thread, then show it as styled
+        lines: the step answers at once, and Textual only scrolls text instead of laying out every
+        table again on each refresh."""
+        if self.checklist is None:
+            return
+        panel = self.query_one("#checklist", Checklist)
+        width = max(40, panel.content_size.width or self.content_size.width or 76)
+        key = (self.checklist, width)
+        if key == self._painted:
+            return
+        self._painted = key
+        self._paint(self.checklist, width)
+
+    @work(thread=True, exclusive=True, group="checklist")
+    def _paint(self, checklist: ChecklistData, width: int) -> None:
+        console = Console(width=width, file=io.StringIO(), color_system="truecolor")
+        options = console.options.update_width(width)
+        lines = console.render_lines(checklist_renderable(checklist), options, pad=False)
+        text = Text(no_wrap=True)
+        for n, line in enumerate(lines):
+            if n:
+                text.append("\n")
+            for segment in line:
+                text.append(segment.text, segment.style)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.query_one("#checklist", Checklist).update, text)
+
+    def on_resize(self) -> None:
+        if self.checklist is not None:
+            self.call_after_refresh(self.paint_checklist)
+
+    def show_against(self, checklist: ChecklistData) -> None:
+        """Recommended clauses left out, first, each with a field for the reason."""
+        against = checklist.against_recommendation
+        title = self.query_one("#against-title", Static)
+        title.update(f"Left out against the library's recommendation ({len(against)})")
+        title.display = bool(against)
+        box = self.query_one("#against", Vertical)
+        wanted = [f"clauses.omitted.{o.id}" for o in against]
+        shown = [row.paths[0] for row in box.query(FieldRow)]
+        if shown != wanted:
+            box.remove_children()
+            box.mount_all(
+                FieldRow(
+                    o.title,
+                    AnswerInput(
+                        f"clauses.omitted.{o.id}",
+                        o.reason,
+                        placeholder="why it is left out (needed for a sound agreement)",
+                    ),
+                    help=o.summary,
+                    classes="-needed" if o.unreasoned else None,
+                )
+                for o in against
+            )
+        else:
+            for row, o in zip(box.query(FieldRow), against, strict=True):
+                row.set_class(o.unreasoned, "-needed")
+        box.display = bool(against)
+
+    def show_signoff(self, checklist: ChecklistData) -> None:
+        """Each requirement and included clause with its sign-off, for approving or asking."""
+        totals = checklist.review
+        self.query_one("#signoff-summary", Static).update(
+            Text(
+                f"{totals.approved} approved, {totals.changed} changed since review, "
+                f"{totals.changes_requested} with changes requested, "
+                f"{totals.not_reviewed} not reviewed."
+            )
+        )
+        items = self.query_one("#review-items", SelectionList)
+        selected = set(items.selected)
+        rows: list[tuple[str, str, str, str]] = [
+            (f"requirement:{r.id}", r.signoff.state, r.id, r.title) for r in checklist.requirements
+        ]
+        rows += [
+            (
+                f"clause:{c.id}",
+                c.signoff.state if c.signoff else "not_reviewed",
+                f"§ {c.number}" if c.number and c.number[0].isdigit() else (c.number or ""),
+                c.title,
+            )
+            for c in checklist.clauses
+        ]
+        highlighted = items.highlighted
+        items.clear_options()
+        options = []
+        width = max((len(label) for _, _, label, _ in rows), default=0)
+        for value, state, label, name in rows:
+            prompt = Text(no_wrap=True, overflow="ellipsis")
+            prompt.append(f"{SIGNOFF_LABELS[state]:<18}", style=SIGNOFF_STYLES[state])
+            prompt.append(f"{label:<{width}}  ", style="bold")
+            prompt.append(name)
+            options.append(Selection(prompt, value, value in selected))
+        items.add_options(options)
+        if options:  # keep the cursor where it was (or on the first item)
+            items.highlighted = min(highlighted or 0, len(options) - 1)
+        self.review_states = {value: state for value, state, _, _ in rows}
+
+    def show_review_status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#review-status", Static)
+        status.update(Text(text, style="bold red" if error else ""))
+        self.call_after_refresh(self._bring_in, status)
 
     def focus_first(self) -> None:
         target = "#missing" if self.coverage.missing_answers else "#generate"
@@ -213,6 +348,29 @@ class ReviewStep(StepPane):
     def _forget(self, event: Button.Pressed) -> None:
         event.stop()
         self.post_message(ForgetStaleChoices())
+
+    @on(Button.Pressed, "#approve, #request-changes, #clear-review")
+    def _review(self, event: Button.Pressed) -> None:
+        event.stop()
+        ids = list(self.query_one("#review-items", SelectionList).selected)
+        if not ids:
+            self.show_review_status("Select the requirements and clauses first.", error=True)
+            return
+        status = {"approve": "approved", "request-changes": "changes_requested"}.get(
+            event.button.id or ""
+        )
+        by = self.query_one("#reviewer", Input).value.strip() or None
+        note = self.query_one("#review-note", Input).value.strip() or None
+        self.post_message(ReviewRecorded(ids, status, by, note))
+
+    @on(Button.Pressed, "#select-pending")
+    def _select_pending(self, event: Button.Pressed) -> None:
+        event.stop()
+        items = self.query_one("#review-items", SelectionList)
+        items.deselect_all()
+        for value, state in self.review_states.items():
+            if state != "approved":
+                items.select(value)
 
     @on(OptionList.OptionSelected, "#missing")
     def _jump(self, event: OptionList.OptionSelected) -> None:
