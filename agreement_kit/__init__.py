@@ -10,6 +10,14 @@ The public API::
     agreement = assemble(library, draft)           # numbered, rendered clauses
     render_docx(agreement, "riverton.docx")        # the Word document
 
+An interactive front end (the wizard) keeps one :class:`Engine` per library and gives it each new
+draft; it recomputes only what changed (see :mod:`agreement_kit.engine.session`)::
+
+    engine = Engine(library)
+    engine.coverage(draft)                         # what check_coverage returns
+    engine.preview(draft, "term-renewal")          # one clause as printed (a ClausePreview)
+    engine.assemble(draft)                         # what assemble returns
+
 Names are imported on first use, so ``import agreement_kit`` (and the command line's start-up) does
 not pay for docxtpl, python-docx or lxml until a document is rendered.
 """
@@ -25,11 +33,13 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "Agreement": ".engine.assembly",
     "assemble": ".engine.assembly",
+    "ClausePreview": ".engine.session",
     "Coverage": ".engine.coverage",
     "check_coverage": ".engine.coverage",
     "Draft": ".drafts.model",
     "DraftChangedError": ".drafts.io",
     "DraftFile": ".drafts.io",
+    "Engine": ".engine.session",
     "dump_draft": ".drafts.io",
     "load_draft": ".drafts.io",
     "new_draft": ".drafts.io",
@@ -75,6 +85,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .drafts.model import Draft
     from .engine.assembly import Agreement, assemble
     from .engine.coverage import Coverage, check_coverage
+    from .engine.session import ClausePreview, Engine
     from .engine.values import ValueProblem, parse_value
     from .outputs import guard_output, write_together
     from .packs.library import Library
@@ -109,10 +120,12 @@ def __dir__() -> list[str]:
 __all__ = [
     "Agreement",
     "Checklist",
+    "ClausePreview",
     "Coverage",
     "Draft",
     "DraftChangedError",
     "DraftFile",
+    "Engine",
     "Library",
     "Omission",
     "Problem",

@@ -112,6 +112,7 @@ def test_json_is_stable_and_serialisable():
         "groups",
         "missing_answers",
         "problems",
+        "located",
     ]
     assert json.loads(json.dumps(data)) == data
     assert data["requirements"][0] == {

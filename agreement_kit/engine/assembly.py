@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from .. import __version__
-from ..drafts.io import dump_draft
 from ..drafts.model import Draft
 from ..packs.library import Library
 from ..problems import Problem, ProblemsError
-from .context import DISTRICT_KINDS, clause_context, days_text, join_and
-from .coverage import _option_values, answer_values, check_coverage, included_clauses
+from .context import DISTRICT_KINDS, days_text, join_and
+from .coverage import Coverage, answer_values, option_values
 from .parties import Party, SignatureBlock, party_list, signature_blocks
-from .templating import ClauseRenderError, render_text, strip_none
+from .templating import ClauseRenderError
 from .values import typed_values
+
+if TYPE_CHECKING:
+    from .probing import RenderedClause
 
 
 class _Out(BaseModel):
@@ -132,6 +136,8 @@ _REF_MARK = re.compile(f"{_REF_OPEN}([a-z0-9-]+){_REF_CLOSE}")
 
 def _resolve_refs(text: str, numbers: dict[str, str], paragraph: int, out: list[ClauseRef]) -> str:
     """Replace the marks ``ref()`` left with the target's number, noting where each one went."""
+    if _REF_OPEN not in text:
+        return text
     parts: list[str] = []
     length, last = 0, 0
     for match in _REF_MARK.finditer(text):
@@ -150,20 +156,33 @@ def _resolve_refs(text: str, numbers: dict[str, str], paragraph: int, out: list[
     return "".join(parts).replace(_REF_OPEN, "").replace(_REF_CLOSE, "")
 
 
+DRAFT_HASH_FORM = (
+    "json-sorted-v1"  # how draft_hash serialises a draft; change it only with a new name
+)
+
+
 def draft_hash(draft: Draft) -> str:
-    """SHA-256 of the draft as saved (its canonical YAML), stable across loads."""
-    return hashlib.sha256(dump_draft(draft).encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the draft's answers in a canonical form, stable across loads and saves.
+
+    The form (:data:`DRAFT_HASH_FORM`): the draft as JSON data (``model_dump(mode="json")``: dates
+    as ISO dates, every field present), without the wizard's own state (which step was open), keys
+    sorted, no spaces, UTF-8 (``ensure_ascii=False``). Comments and layout of the file do not count.
+    """
+    data = draft.model_dump(mode="json", exclude={"wizard"})
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def number_clauses(library: Library, included: list[str]) -> list[tuple[Any, str, list[Any]]]:
     """Sections with included clauses, numbered: [(section, number, [(clause, number)])]."""
+    by_section: dict[str, list[Any]] = {}
+    for clause_id in included:
+        clause = library.clauses[clause_id]
+        by_section.setdefault(clause.section, []).append(clause)
     out = []
     article = 0
     for section in library.sections:
-        members = sorted(
-            (library.clauses[c] for c in included if library.clauses[c].section == section.id),
-            key=lambda c: c.order,
-        )
+        members = sorted(by_section.get(section.id, ()), key=lambda c: c.order)
         if not members:
             continue
         if section.kind == "recitals":
@@ -174,6 +193,31 @@ def number_clauses(library: Library, included: list[str]) -> list[tuple[Any, str
             (section, str(article), [(c, f"{article}.{i}") for i, c in enumerate(members, 1)])
         )
     return out
+
+
+def ref_kind(number: str | None) -> str | None:
+    """What a ref() to a clause numbered ``number`` prints before numbers are filled in."""
+    return None if number is None else ("article" if number else "")
+
+
+def make_ref(clause_id: str, numbers: dict[str, str], used: dict[str, str | None]) -> Any:
+    """``ref()`` for rendering ``clause_id``: "Section <mark>" for an included target (the mark
+    becomes its number in :func:`_resolve_refs`, after rendering) or "the recitals". Records in
+    ``used`` what each target printed — "" (recitals), "article" or None (not included) — which is
+    all the rendered text depends on: renumbering does not make a clause render again."""
+
+    def ref(target: str) -> str:
+        number = numbers.get(target)
+        used[target] = ref_kind(number)
+        if number is None:
+            raise ClauseRenderError(
+                clause_id, f"refers to clause '{target}', which this agreement does not include"
+            )
+        if not number:
+            return "the recitals"
+        return f"Section {_REF_OPEN}{target}{_REF_CLOSE}"
+
+    return ref
 
 
 def _contacts(draft: Draft) -> list[Contact]:
@@ -215,39 +259,45 @@ def assemble(
     overlays: list[str] | None = None,
     allow_incomplete: bool = False,
     today: dt.date | None = None,
+    coverage: Coverage | None = None,
 ) -> Agreement:
     """Build the agreement. Raises :class:`ProblemsError` listing every gap unless it is complete.
 
     ``allow_incomplete`` renders what it can for a preview; a clause with a missing answer then shows
-    its gaps as ``[missing: path]``.
+    its gaps as ``[missing: path]``. Pass the ``coverage`` already computed for this draft to skip
+    computing it again. Uses the library's shared :class:`~agreement_kit.engine.session.Engine`.
     """
-    coverage = check_coverage(library, draft)
+    from .session import engine_for
+
+    return engine_for(library).assemble(
+        draft, coverage=coverage, allow_incomplete=allow_incomplete, today=today
+    )
+
+
+def build_agreement(
+    library: Library,
+    draft: Draft,
+    coverage: Coverage,
+    context: dict[str, Any],
+    render: Callable[[str, dict[str, str]], RenderedClause],
+    *,
+    draft_sha256: str,
+    allow_incomplete: bool = False,
+    today: dt.date | None = None,
+) -> Agreement:
+    """The agreement from a coverage already computed: ``render(clause_id, numbers)`` gives each
+    included clause's paragraphs (the engine memoises it); ``context`` is the clause context with
+    unanswered leaves removed."""
     if not coverage.complete and not allow_incomplete:
         raise ProblemsError(
             [Problem(gap) for gap in coverage.gaps()],
             summary="the agreement is not complete yet",
             kind="incomplete",
         )
-    included, _ = included_clauses(library, draft)
+    included = coverage.included
     missing = {c.id: c.missing for c in coverage.clauses if c.missing}
     layout = number_clauses(library, included)
     numbers = {c.id: n for _, _, members in layout for c, n in members}
-    options = _option_values(library, draft)
-    values = typed_values(library.clause_inputs(), answer_values(library, draft))
-    context = strip_none(clause_context(draft, options, values))
-
-    def make_ref(clause_id: str) -> Any:
-        def ref(target: str) -> str:
-            if target not in numbers:
-                raise ClauseRenderError(
-                    clause_id, f"refers to clause '{target}', which this agreement does not include"
-                )
-            if not numbers[target]:
-                return "the recitals"
-            return f"Section {_REF_OPEN}{target}{_REF_CLOSE}"
-
-        return ref
-
     problems: list[Problem] = []
     sections = []
     for section, number, members in layout:
@@ -255,16 +305,16 @@ def assemble(
         for clause, clause_number in members:
             paragraphs: list[str] = []
             refs: list[ClauseRef] = []
-            for source in clause.text:
-                try:
-                    rendered = render_text(clause.id, source, context, make_ref(clause.id))
-                    paragraphs.append(_resolve_refs(rendered, numbers, len(paragraphs), refs))
-                except ClauseRenderError as exc:
-                    gaps = missing.get(clause.id)
-                    message = f"missing answer: {', '.join(gaps)}" if gaps else exc.message
-                    if not allow_incomplete:
-                        problems.append(Problem(message, clause=clause.id))
-                    paragraphs.append(f"[{message}]")
+            for text, error in render(clause.id, numbers).parts:
+                if error is None:
+                    if text:  # a paragraph that prints nothing for these answers is left out
+                        paragraphs.append(_resolve_refs(text, numbers, len(paragraphs), refs))
+                    continue
+                gaps = missing.get(clause.id)
+                message = f"missing answer: {', '.join(gaps)}" if gaps else error
+                if not allow_incomplete:
+                    problems.append(Problem(message, clause=clause.id))
+                paragraphs.append(f"[{message}]")
             clauses.append(
                 AssembledClause(
                     number=clause_number,
@@ -311,8 +361,12 @@ def assemble(
         contacts=_contacts(draft),
         effective_date=context["term"].get("effective_date"),
         end_date=context["term"].get("end_date"),
-        values={k: v for k, v in values.items() if v is not None},
-        options=options,
+        values={
+            k: v
+            for k, v in typed_values(library.clause_inputs(), answer_values(library, draft)).items()
+            if v is not None
+        },
+        options=option_values(library, draft),
         provenance=Provenance(
             pack_id=library.pack.id,
             pack_version=library.pack.version,
@@ -326,7 +380,7 @@ def assemble(
                 )
                 for c in included
             ],
-            draft_sha256=draft_hash(draft),
+            draft_sha256=draft_sha256,
             library_hash=library.library_hash,
             tool_version=__version__,
             built=(today or dt.date.today()).isoformat(),

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from jinja2.sandbox import SecurityError
 from pydantic import BaseModel, ConfigDict
 
-from ..drafts.io import check_against_library
 from ..drafts.model import Draft
 from ..packs.library import Library
-from .context import SOURCES, clause_context
-from .templating import ClauseRenderError, probe, tracked
-from .values import typed_values
+from ..problems import Problem
+from .context import SOURCES
 
 COVERAGE_FORMAT = 1
 
@@ -75,6 +72,7 @@ class Coverage(_Result):
     clauses: list[ClauseStatus]
     groups: list[GroupStatus]
     problems: list[str]
+    located: list[Problem] = []  # every problem above as a Problem (file, line, clause where known)
 
     @property
     def uncovered(self) -> list[RequirementStatus]:
@@ -135,6 +133,7 @@ class Coverage(_Result):
                 {"answer": path, "clauses": ids} for path, ids in self.missing_answers.items()
             ],
             "problems": list(self.problems),
+            "located": [p.as_dict() for p in self.located],
         }
 
 
@@ -177,9 +176,10 @@ def included_clauses(library: Library, draft: Draft) -> tuple[list[str], list[st
     return included, problems
 
 
-def _option_values(library: Library, draft: Draft) -> dict[str, Any]:
-    """Policy option answers; an option the draft does not answer takes the pack's default (so
-    an option a newer library adds applies at build time, not only in a new draft)."""
+def option_values(library: Library, draft: Draft) -> dict[str, Any]:
+    """Policy option answers (what clause text sees as ``options``); an option the draft does not
+    answer takes the pack's default (so an option a newer library adds applies at build time, not
+    only in a new draft)."""
     answered = {k: v for k, v in draft.policy_options.items() if k in library.options}
     return {o.id: o.default for o in library.options.values()} | answered
 
@@ -193,6 +193,15 @@ def answer_values(library: Library, draft: Draft) -> dict[str, Any]:
         if item.default is not None and item.kind not in ("money", "percent")
     }
     return defaults | dict(draft.values)
+
+
+def applies(library: Library, draft: Draft, requirement: Any) -> bool:
+    """Whether ``requirement`` applies under the draft's policy options (or the options' defaults)."""
+    return all(
+        draft.policy_options.get(k, library.options[k].default if k in library.options else None)
+        == v
+        for k, v in requirement.applies_if.items()
+    )
 
 
 def _draft_paths(context_path: tuple[str, ...], draft_data: dict[str, Any]) -> list[str]:
@@ -257,115 +266,14 @@ def _draft_path(context_path: tuple[str, ...]) -> str:
     return "|".join(paths)
 
 
-def probe_clause(
-    library: Library, clause_id: str, context: dict[str, Any], included: set[str]
-) -> tuple[list[tuple[str, ...]], str | None]:
-    """Render ``clause_id`` against the (tracked) context: the missing answers its text uses,
-    and a problem if it cannot be rendered even with them (a reference to an excluded clause,
-    a value a filter cannot format)."""
-
-    def ref(target: str) -> str:
-        if target not in included:
-            raise ClauseRenderError(
-                clause_id,
-                f"refers to clause {target}, which is not included; include {target} "
-                "or choose another alternative",
-            )
-        return "Section 0.0"
-
-    used: list[tuple[str, ...]] = []
-    for source in library.clauses[clause_id].text:
-        try:
-            paths = probe(source, context, ref)
-        except ClauseRenderError as exc:
-            return used, f"clause {clause_id} {exc.message}"
-        except SecurityError as exc:  # the sandbox or its budget: the pack's doing, not the draft's
-            where = library.sources.get(clause_id)
-            return used, (
-                f"clause {clause_id}{f' ({where})' if where else ''} cannot be rendered: {exc}; "
-                "this is a problem in the clause pack's text, not in the answers"
-            )
-        except Exception as exc:  # a value of the wrong kind for a filter, and the like
-            return used, f"clause {clause_id} cannot be rendered with these answers: {exc}"
-        used += [p for p in sorted(paths) if p not in used]
-    return used, None
-
-
 def check_coverage(library: Library, draft: Draft) -> Coverage:
-    """Coverage of ``library``'s requirements by the clauses ``draft`` includes, and what is missing."""
-    included, problems = included_clauses(library, draft)
-    problems = [
-        str(p) for p in check_against_library(draft, library) if p.severity == "error"
-    ] + problems
-    values = typed_values(library.clause_inputs(), answer_values(library, draft))
-    context = clause_context(draft, _option_values(library, draft), values)
-    draft_data = draft.model_dump(mode="python")
-    if not draft.agencies:
-        problems.append("the agreement needs at least one agency")
-    if not draft.program.placements:
-        problems.append("the program needs at least one building placement (policy item A)")
-    tracked_context = tracked(context)
-    clause_rows = []
-    for clause in library.clauses.values():
-        on = clause.id in included
-        missing: list[str] = []
-        if on:
-            used, problem = probe_clause(library, clause.id, tracked_context, set(included))
-            for path in used:
-                missing += [w for w in _draft_paths(path, draft_data) if w not in missing]
-            if problem and not missing:
-                problems.append(problem)
-        clause_rows.append(
-            ClauseStatus(
-                id=clause.id,
-                title=clause.title,
-                section=clause.section,
-                status=clause.status,
-                group=clause.group,
-                included=on,
-                covers=list(clause.covers),
-                missing=missing,
-            )
-        )
-    requirements = [
-        RequirementStatus(
-            id=r.id,
-            title=r.title,
-            source=r.source,
-            applies=all(
-                draft.policy_options.get(
-                    k, library.options[k].default if k in library.options else None
-                )
-                == v
-                for k, v in r.applies_if.items()
-            ),
-            covered_by=[c for c in included if r.id in library.clauses[c].covers],
-            waiting_on=[
-                row.id
-                for row in clause_rows
-                if row.missing and r.id in library.clauses[row.id].covers
-            ],
-        )
-        for r in library.requirements.values()
-    ]
-    groups = [
-        GroupStatus(
-            id=g,
-            required=library.clauses[members[0]].status == "required",
-            clauses=members,
-            chosen=next((m for m in members if m in included), None),
-        )
-        for g, members in library.groups.items()
-    ]
-    return Coverage(
-        pack=library.pack.id,
-        pack_version=library.pack.version,
-        overlays=[f"{p.id}@{p.version}" for p in library.packs[1:]],
-        requirements=requirements,
-        clauses=clause_rows,
-        groups=groups,
-        problems=problems,
-    )
+    """Coverage of ``library``'s requirements by the clauses ``draft`` includes, and what is missing.
+
+    Uses the library's shared :class:`~agreement_kit.engine.session.Engine`, so successive drafts
+    re-probe only the clauses whose answers changed."""
+    from .session import engine_for
+
+    return engine_for(library).coverage(draft)
 
 
 # ----------------------------------------------------------------------------- for other stages
@@ -380,9 +288,11 @@ def draft_path(context_path: tuple[str, ...]) -> str:
 
 def render_context(library: Library, draft: Draft) -> dict[str, Any]:
     """What clause text sees for ``draft`` as the agreement is assembled: the library's policy
-    options, typed clause values, unanswered leaves removed (the audit re-renders clauses with it;
-    keep it in step with :func:`~agreement_kit.engine.assembly.assemble`)."""
+    options (defaults for those not answered), typed clause values (defaults likewise), unanswered
+    leaves removed (the audit re-renders clauses with it). The engine builds its context here too."""
+    from .context import clause_context
     from .templating import strip_none
+    from .values import typed_values
 
-    values = typed_values(library.clause_inputs(), draft.values)
-    return strip_none(clause_context(draft, _option_values(library, draft), values))
+    values = typed_values(library.clause_inputs(), answer_values(library, draft))
+    return strip_none(clause_context(draft, option_values(library, draft), values))

@@ -8,25 +8,46 @@ against the context schema before any draft is seen.
 from __future__ import annotations
 
 import difflib
-import functools
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import Any
 
-from jinja2 import ChainableUndefined, Template, TemplateSyntaxError, nodes
-from jinja2.runtime import Undefined
+from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import missing as _missing
 
-from .sandbox import ENV, make_environment, static_problems
+from .sandbox import ENV, static_problems
+from .tracking import Path
 
-Path = tuple[str, ...]
+# ---------------------------------------------------------------- one compile per paragraph
+
+# Clause text is compiled once per process: analysis at load time compiles it, and the probing and
+# rendering environments build their templates from that same code object (Jinja's generated code
+# does not depend on the environment's Undefined class). The stores grow with the libraries loaded,
+# never evict (no cache cliff), and hold one entry per distinct paragraph.
+_CODE: dict[str, CodeType] = {}
+_RENDER_TEMPLATES: dict[str, Template] = {}
+_PROBE_TEMPLATES: dict[str, Template] = {}
 
 
-@functools.lru_cache(maxsize=4096)
+def _code(source: str, ast: nodes.Template | None = None) -> CodeType:
+    code = _CODE.get(source)
+    if code is None:
+        code = ENV.compile(ast if ast is not None else source)
+        _CODE[source] = code
+    return code
+
+
+def _template(env: SandboxedEnvironment, store: dict[str, Template], source: str) -> Template:
+    template = store.get(source)
+    if template is None:
+        template = env.template_class.from_code(env, _code(source), env.make_globals(None))
+        store[source] = template
+    return template
+
+
 def _compiled(source: str) -> Template:
-    return ENV.from_string(source)
+    return _template(ENV, _RENDER_TEMPLATES, source)
 
 
 @dataclass
@@ -72,8 +93,9 @@ def analyse(source: str) -> Analysis:
     """Parse ``source`` and list what it uses. Raises TemplateSyntaxError on bad syntax."""
     ast = ENV.parse(source)
     # Unknown filters and tests fail here, with a message naming them. The sandbox's code
-    # generator evaluates nothing while compiling (no constant folding of filter calls).
-    ENV.compile(ast)
+    # generator evaluates nothing while compiling (no constant folding of filter calls). The
+    # code is kept: probing and rendering build their templates from it (one compile per text).
+    _code(source, ast)
     result = Analysis(problems=static_problems(ast))
 
     def visit(node: nodes.Node, scope: dict[str, Path]) -> None:
@@ -189,7 +211,9 @@ def render_text(
     from jinja2 import UndefinedError
 
     try:
-        text = _compiled(source).render({**context, "ref": ref})
+        names = dict(dict.items(context))  # a plain copy of the top level (tracked or not)
+        names["ref"] = ref
+        text = _compiled(source).render(names)
     except ClauseRenderError:
         raise
     except UndefinedError as exc:
@@ -199,127 +223,3 @@ def render_text(
     except Exception as exc:  # sandbox violations and filter errors on bad values
         raise ClauseRenderError(clause_id, f"cannot render: {exc}") from None
     return " ".join(text.split())
-
-
-# ---------------------------------------------------------------- probing for missing answers
-
-_USED: ContextVar[set[Path] | None] = ContextVar("_USED", default=None)
-
-
-def _note(path: Path) -> None:
-    used = _USED.get()
-    if used is not None and path:
-        used.add(path)
-
-
-class _Dict(dict):
-    """A context mapping that knows its own path, so a missing key can be named in full."""
-
-    path: Path = ()
-
-
-class _List(list):
-    path: Path = ()
-
-    def __iter__(self):  # looping over an empty list of answers uses a missing answer
-        if not len(self):
-            _note(self.path)
-        return super().__iter__()
-
-
-def _probe_path(obj: Any, name: Any) -> Path:
-    if isinstance(name, _ProbeUndefined):  # a missing answer used as an index: it is needed
-        _note(name._probe)
-        return ()
-    if isinstance(name, Undefined):
-        return ()
-    if isinstance(obj, _ProbeUndefined):
-        return (*obj._probe, str(name)) if obj._probe else ()
-    if isinstance(obj, (_Dict, _List)):
-        return (*obj.path, str(name))
-    if obj is None or obj is _missing:
-        return (str(name),)
-    return ()  # an item of a literal list or of a plain value: not an answer of the draft
-
-
-class _ProbeUndefined(ChainableUndefined):
-    """Undefined that records the answer's path when text prints it, loops over it, computes with
-    it or compares it (``x == 'automatic'``) — but not when it is only tested for truth
-    (``{% if x %}``), which is how text makes an answer optional."""
-
-    __slots__ = ("_probe",)
-
-    def __init__(self, hint: Any = None, obj: Any = None, name: Any = None, exc: Any = None):
-        super().__init__(hint, obj, name, exc)
-        self._probe = _probe_path(obj, name) if name is not None else ()
-
-    def __str__(self) -> str:
-        _note(self._probe)
-        return ""
-
-    def __eq__(self, other: Any) -> bool:  # choosing a branch by an answer needs the answer
-        _note(self._probe)
-        return isinstance(other, Undefined)
-
-    def __ne__(self, other: Any) -> bool:
-        _note(self._probe)
-        return not isinstance(other, Undefined)
-
-    __hash__ = ChainableUndefined.__hash__
-
-    def __iter__(self):
-        _note(self._probe)
-        return iter(())
-
-    def __len__(self) -> int:
-        _note(self._probe)
-        return 0
-
-    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
-        _note(self._probe)
-        return self
-
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail_with_undefined_error
-    __truediv__ = __rtruediv__ = __mod__ = __rmod__ = __pos__ = __neg__ = _fail_with_undefined_error
-    __lt__ = __le__ = __gt__ = __ge__ = __int__ = __float__ = _fail_with_undefined_error
-    __getitem__ = ChainableUndefined.__getattr__
-
-
-def _probe_environment() -> SandboxedEnvironment:
-    env = make_environment()
-    env.undefined = _ProbeUndefined
-    return env
-
-
-PROBE_ENV = _probe_environment()
-
-
-@functools.lru_cache(maxsize=4096)
-def _probe_compiled(source: str) -> Template:
-    return PROBE_ENV.from_string(source)
-
-
-def tracked(value: Any, path: Path = ()) -> Any:
-    """The context with ``None`` answers removed and every mapping and list knowing its path."""
-    if isinstance(value, dict):
-        out = _Dict((k, tracked(v, (*path, k))) for k, v in value.items() if v is not None)
-        out.path = path
-        return out
-    if isinstance(value, list):
-        items = _List(tracked(v, (*path, str(i))) for i, v in enumerate(value))
-        items.path = path
-        return items
-    return value
-
-
-def probe(source: str, context: dict[str, Any], ref: Callable[[str], str]) -> set[Path]:
-    """Paths of the answers that ``source`` actually uses and ``context`` (from :func:`tracked`)
-    lacks. Errors other than missing answers (a bad reference, a value a filter cannot format)
-    propagate as :class:`ClauseRenderError` or the original exception."""
-    used: set[Path] = set()
-    token = _USED.set(used)
-    try:
-        _probe_compiled(source).render({**context, "ref": ref})
-    finally:
-        _USED.reset(token)
-    return used

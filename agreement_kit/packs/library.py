@@ -111,26 +111,50 @@ class Library:
         """The base pack."""
         return self.packs[0]
 
+    def _index(self) -> _Index:
+        """Maps derived from the clauses, built once (again only if ``clauses`` is replaced)."""
+        index: _Index | None = self.__dict__.get("_derived")
+        if index is None or index.of is not self.clauses or index.size != len(self.clauses):
+            index = _Index.build(self.clauses)
+            self.__dict__["_derived"] = index
+        return index
+
     @property
     def groups(self) -> dict[str, list[str]]:
-        """Alternative group id -> its clause ids, in library order."""
-        out: dict[str, list[str]] = {}
-        for clause in self.clauses.values():
-            if clause.group:
-                out.setdefault(clause.group, []).append(clause.id)
-        return out
+        """Alternative group id -> its clause ids, in library order (built once; do not modify)."""
+        return self._index().groups
 
     def group_default(self, group: str) -> str:
         members = self.groups[group]
         return next((c for c in members if self.clauses[c].default), members[0])
 
     def covering(self, requirement: str) -> list[str]:
-        return [c.id for c in self.clauses.values() if requirement in c.covers]
+        """Ids of the clauses that cover ``requirement``, in library order."""
+        return list(self._index().covering.get(requirement, ()))
 
     def clause_inputs(self) -> dict[str, Any]:
         """Every clause input id -> its definition (first clause that declares it wins)."""
-        out: dict[str, Any] = {}
-        for clause in self.clauses.values():
+        return dict(self._index().inputs)
+
+
+@dataclass
+class _Index:
+    of: dict[str, Clause]
+    size: int
+    groups: dict[str, list[str]]
+    covering: dict[str, list[str]]
+    inputs: dict[str, Any]
+
+    @classmethod
+    def build(cls, clauses: dict[str, Clause]) -> _Index:
+        groups: dict[str, list[str]] = {}
+        covering: dict[str, list[str]] = {}
+        inputs: dict[str, Any] = {}
+        for clause in clauses.values():
+            if clause.group:
+                groups.setdefault(clause.group, []).append(clause.id)
+            for requirement in dict.fromkeys(clause.covers):
+                covering.setdefault(requirement, []).append(clause.id)
             for item in clause.inputs:
-                out.setdefault(item.id, item)
-        return out
+                inputs.setdefault(item.id, item)
+        return cls(clauses, len(clauses), groups, covering, inputs)
