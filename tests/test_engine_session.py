@@ -236,14 +236,27 @@ def test_each_paragraph_is_compiled_once_per_process(monkeypatch):
 
 
 def test_text_cannot_change_the_answers():
+    """The sandbox refuses method calls; the context is read-only besides (a second guard)."""
+    from agreement_kit.engine.tracking import tracked
+
     library = load_library(base=MINI_PACK)
     draft = load_draft(MINI_DRAFT)
-    engine = Engine(library)
     clause = library.clauses["placement"]
     hostile = clause.model_copy(
         update={"text": ["{{ district.update({'name': 'Nobody'}) }}{{ district.name }}"]}
     )
     library2 = dataclasses.replace(library, clauses={**library.clauses, "placement": hostile})
     coverage = Engine(library2).coverage(draft)
-    assert any("cannot change the draft's answers" in p for p in coverage.problems)
-    assert "Nobody" not in engine.assemble(draft, today=TODAY).text()
+    assert any("placement" in p and "cannot be rendered" in p for p in coverage.problems)
+    agreement = Engine(library2).assemble(draft, allow_incomplete=True, today=TODAY)
+    assert "Nobody" not in agreement.text()
+    context = tracked({"district": {"name": "Lakeside"}, "agencies": [{"name": "PD"}]})
+    for change in (
+        lambda: context["district"].update({"name": "Nobody"}),
+        lambda: context["district"].__setitem__("name", "Nobody"),
+        lambda: context["agencies"].append({}),
+        lambda: context["agencies"][0].pop("name"),
+    ):
+        with pytest.raises(TypeError, match="cannot change the draft's answers"):
+            change()
+    assert context == {"district": {"name": "Lakeside"}, "agencies": [{"name": "PD"}]}
