@@ -46,6 +46,7 @@ class PackFiles:
     policy: Policy | None = None
     policy_at: Located | None = None
     clauses: list[tuple[Clause, Located]] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # clause files that could not be read at all
 
     @property
     def manifest_file(self) -> str:
@@ -113,6 +114,7 @@ def read_pack(pack_dir: Path, problems: list[Problem]) -> PackFiles:
                 hint="put several clauses in one file (a YAML list)",
             )
         )
+        files.unread.append(str(clause_dir))
         return files
     total = 0
     for path in paths:
@@ -120,6 +122,7 @@ def read_pack(pack_dir: Path, problems: list[Problem]) -> PackFiles:
             problems.append(
                 Problem("clause file points outside its pack; not read", file=str(path))
             )
+            files.unread.append(str(path))
             continue
         with contextlib.suppress(OSError):
             total += path.stat().st_size if path.is_file() else 0
@@ -131,6 +134,7 @@ def read_pack(pack_dir: Path, problems: list[Problem]) -> PackFiles:
                     file=str(path),
                 )
             )
+            files.unread.append(str(path))
             break
         _read_clause_file(path, files, problems)
     return files
@@ -140,6 +144,7 @@ def _read_clause_file(path: Path, files: PackFiles, problems: list[Problem]) -> 
     located, found = read_yaml(path)
     problems.extend(found)
     if located is None:
+        files.unread.append(str(path))
         return
     if located.data is None:
         return  # an empty file (e.g. only comments)

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 
 def validate(library: Library, packs: list[PackFiles], structure: bool = True) -> list[Problem]:
+    """Every problem of the merged library. When a clause file could not be read at all, checks
+    that depend on every clause being there (references, coverage, groups) are skipped: their
+    complaints would only repeat that file's problem."""
+    whole = not any(p.unread for p in packs)
     problems: list[Problem] = []
     located = library.located
     schema = context_schema()
@@ -94,7 +98,7 @@ def validate(library: Library, packs: list[PackFiles], structure: bool = True) -
                 if message:
                     problems.append(at(clause.id, ("text", i), f"paragraph {i + 1}: {message}"))
             for target in sorted(found.refs):
-                if target not in library.clauses:
+                if target not in library.clauses and whole:
                     problems.append(
                         at(
                             clause.id,
@@ -119,6 +123,8 @@ def validate(library: Library, packs: list[PackFiles], structure: bool = True) -
                     field=f"options.{option.id}.default",
                 )
             )
+    if not whole:
+        return problems + [p for p in _requirements(library) if p.code != "requirement-uncovered"]
     return problems + _requirements(library) + _groups(library, at)
 
 
