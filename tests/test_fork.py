@@ -70,7 +70,7 @@ def test_upstream_change_to_a_replaced_clause_warns_and_strict_fails(tmp_path, c
     (warning,) = [w for w in library.warnings if w.code == "upstream-moved"]
     assert warning.severity == "warning" and warning.file == str(copy)
     assert f"your replacement of {CLAUSE} was based on wi-psl-sro 1.0.0" in warning.message
-    assert "upstream (wi-psl-sro 1.1.0) is now 1.1" in warning.message
+    assert "upstream it is now clause version 1.1 in wi-psl-sro 1.1.0" in warning.message
     assert "[-60-]{+sixty (60)+}" in warning.hint  # the upstream word diff
     (replaced,) = deviations(library)
     assert replaced.stale

@@ -143,3 +143,35 @@ def test_resolver_order_is_draft_packs_then_command_line(tmp_path):
     stack = resolve_packs([one], draft=draft)
     assert [s.origin for s in stack.sources] == ["bundled", "draft packs[0]", "--library"]
     assert [s.dir.resolve() for s in stack.sources[1:]] == [two.resolve(), one.resolve()]
+
+
+def test_the_readme_api_recipe_honours_the_drafts_packs(tmp_path, monkeypatch, capsys):
+    """The README's recipe and 'check' agree on a draft whose overlay adds a requirement it lacks."""
+    import re
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    recipe = next(
+        b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "load_library" in b
+    )
+    policy = {
+        "requirements": [
+            {
+                "id": "tip-line",
+                "title": "Anonymous tip line",
+                "summary": "The agreement provides for a tip line.",
+                "source": "Local policy",
+                "kind": "policy-prose",
+            }
+        ]
+    }
+    tip = OVERLAY_CLAUSE | {"covers": ["tip-line"], "default": False}
+    _overlay(tmp_path / "examples" / "ours", clauses=[tip], policy=policy)
+    _draft(tmp_path / "examples", "[ours]")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(recipe, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "tip-line NOT COVERED" in out and "requirement tip-line" in out
+    assert not (tmp_path / "riverton.docx").exists()  # incomplete: the recipe does not build
+    assert main(["check", "examples/riverton.yaml"]) == 1

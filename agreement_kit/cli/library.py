@@ -152,9 +152,13 @@ def cmd_library_fork(args: argparse.Namespace) -> int:
     report_warnings([w for w in library.warnings if w.code != "replaced-without-base"])
     if args.update_base:
         path = update_base(library, args.clause, target)
-        upstream = library.origins.get(args.clause)
+        from ..packs.fork import based_on
+        from ..packs.hashing import short
+
+        base = based_on(library, args.clause)
         print(
-            f"Updated {path}: {args.clause} is now based on {upstream} {library.clauses[args.clause].version}"
+            f"Updated {path}: {args.clause} is now based on {base['pack']} {base['pack_version']}, "
+            f"clause version {base['version']} ({short(base['hash'])}); your wording is unchanged."
         )
         return OK
     path, created = fork_clause(library, args.clause, target, force=args.force)

@@ -57,6 +57,7 @@ class Merge:
         assert base.manifest is not None and base.policy is not None
         self.chain = chain
         self.base_id = base.manifest.id
+        self.pack_dir = ""  # the overlay being applied (for hints)
         self.versions: dict[str, str] = {}
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
@@ -326,26 +327,36 @@ class Merge:
         up, up_version = self._upstream(clause.id)
         up_hash = clause_hash(prev)
         based = clause.based_on
+        folder = self.pack_dir or "<your pack>"
+        record = f"agreement-kit library fork {clause.id} -o {folder} --update-base"
         if based is None:
             self._warn(
                 where,
                 f"replaces clause {clause.id} of {up} {up_version} without recording which "
                 "version it was copied from, so an upstream change to it will go unnoticed",
                 "replaced-without-base",
-                f"record the base: agreement-kit library fork {clause.id} -o <this pack> "
-                "--update-base",
+                f"record the base: {record}",
             )
         elif based.hash != up_hash:
+            same = (
+                " (the same version string, different content)"
+                if based.version == prev.version
+                else ""
+            )
             changes = paragraphs_diff(list(based.text), list(prev.text)) if based.text else ""
+            shown = "".join(f"\n      {line}" for line in changes.splitlines())
             self._warn(
                 spot(where_at, ("based_on",), where_at.file, clause=clause.id),
-                f"your replacement of {clause.id} was based on {based.pack} {based.pack_version} "
-                f"clause version {based.version} ({short(based.hash)}); upstream ({up} "
-                f"{up_version}) is now {prev.version} ({short(up_hash)})",
+                f"your replacement of {clause.id} was based on {based.pack} {based.pack_version}, "
+                f"clause version {based.version} ({short(based.hash)}); upstream it is now clause "
+                f"version {prev.version} in {up} {up_version} ({short(up_hash)}){same}",
                 "upstream-moved",
-                ("upstream changed: " + changes if changes else "upstream changed (not its text)")
-                + f"\nmerge what you need, then: agreement-kit library fork {clause.id} -o <this "
-                "pack> --update-base",
+                f"merge what you need into your copy, then record the new base: {record}"
+                + (
+                    f"\n    upstream changed:{shown}"
+                    if shown
+                    else "\n    upstream changed (not its text)"
+                ),
             )
         self.deviations.append(
             self._deviation(
@@ -579,6 +590,7 @@ class Merge:
     # -- one overlay -------------------------------------------------------------------------------
 
     def apply(self, pack: PackFiles) -> None:
+        self.pack_dir = str(pack.dir)
         manifest = pack.manifest
         assert manifest is not None
         by_id = {s.id: i for i, s in enumerate(self.sections)}
