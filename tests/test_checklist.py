@@ -384,6 +384,11 @@ def test_sign_off_and_changes_since_review_show_in_the_checklist(library):
     assert checklist.review.approved == 1 and checklist.review.changed == 1
     md = render_checklist(checklist, "md")
     assert "**CHANGED SINCE REVIEW**" in md
+    attention = md.split("## Changed since counsel's review, or changes requested\n", 1)[1]
+    attention = attention.split("\n## ", 1)[0]
+    assert md.index("## Changed since counsel") < md.index("## Deal terms")
+    assert "cost-share-percentage" in attention and "75 → 60" in attention
+    assert "requirement A" not in attention.lower()  # approved and unchanged
     assert "the answer values.cost\\_share\\_percent changed: 75 → 60" in md
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..packs.deviations import deviations
+from ..packs.hashing import short
 from ..packs.library import Library
 from ..packs.models import Clause
 from .outline import Bullets, Column, Heading, Inline, Outline, Paragraph, Table, cell, para, t
@@ -162,7 +163,7 @@ def clause_book(library: Library) -> Outline:
         Table(
             "requirements",
             (
-                Column("Req.", 1.0),
+                Column("Req.", 1.4),
                 Column("Requirement", 4.2),
                 Column("Clauses that can cover it", 4.6),
                 Column("Counsel's notes", 2.2, blank=True),
@@ -226,9 +227,8 @@ def clause_book(library: Library) -> Outline:
                     cell(t("Version and hash", "bold")),
                     cell(
                         para(
-                            t(clause.version),
-                            t("  "),
-                            t(library.clause_hash(clause.id)[:19], "code"),
+                            t(f"version {clause.version}, content hash "),
+                            t(short(library.clause_hash(clause.id)), "code"),
                         )
                     ),
                 ),
@@ -283,7 +283,7 @@ def clause_book(library: Library) -> Outline:
             doc.add(Table(f"facts-{clause.id}", (Column("", 2.0), Column("", 9.0)), tuple(facts)))
             if clause.guidance.strip():
                 doc.add(Paragraph(para(t("Guidance: ", "bold"), t(clause.guidance, "italic"))))
-            points = verify_points(clause)
+            points = [p for p in verify_points(clause) if p[0] == "verify"]  # guidance is above
             if points:
                 doc.add(
                     Bullets(

@@ -165,6 +165,48 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
             )
         )
 
+    attention = [
+        (kind, ident, title, number, s)
+        for kind, ident, title, number, s in [
+            *(("requirement", r.id, r.title, None, r.signoff) for r in c.requirements),
+            *(("clause", cl.id, cl.title, cl.number, cl.signoff) for cl in c.clauses),
+        ]
+        if s is not None and s.state in ("changed", "changes_requested")
+    ]
+    if attention:
+        doc.add(Heading(1, "Changed since counsel's review, or changes requested", "attention"))
+        doc.add(
+            Table(
+                "attention",
+                (
+                    Column("Item", 3.0),
+                    Column("Review", 2.0),
+                    Column("What changed, or the note", 5.0),
+                ),
+                tuple(
+                    (
+                        cell(
+                            para(
+                                t(
+                                    f"{where(number)} " if number else f"Requirement {ident}: ",
+                                    "bold",
+                                ),
+                                t(title),
+                                t(f" ({ident})", "code") if kind == "clause" else t(""),
+                            )
+                        ),
+                        cell(
+                            para(t(s.label, "bold", SIGNOFF_TONE[s.state])),
+                            para(", ".join(x for x in (s.by, s.date) if x)),
+                        ),
+                        tuple(para(t("• " + ch)) for ch in s.changes)
+                        + ((para(t("Note: ", "italic"), t(s.note)),) if s.note else ()),
+                    )
+                    for kind, ident, title, number, s in attention
+                ),
+            )
+        )
+
     if c.gaps:
         doc.add(Heading(1, "Still to resolve", "gaps"))
         doc.add(Bullets(tuple(para(t(g, tone="bad")) for g in c.gaps)))
@@ -183,17 +225,17 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
 
     doc.add(Heading(1, "Policy requirements and the clauses that meet them", "requirements"))
     columns = [
-        Column("Req.", 1.0),
-        Column("Requirement", 2.3),
-        Column("Status", 0.9),
+        Column("Req.", 1.65),
+        Column("Requirement", 2.2),
+        Column("Status", 1.2),
         Column("Covered by (section in this agreement)", 2.0),
-        Column("Citations of the covering clauses", 1.8),
+        Column("Citations of the covering clauses", 1.7),
     ]
     if detail:
-        columns.append(Column("Guidance and fallbacks not taken", 5.0))
+        columns.append(Column("Guidance and fallbacks not taken", 4.4))
     columns.append(Column("Sign-off", 1.3))
     if detail:
-        columns.append(Column("Counsel's notes", 1.5, blank=True))
+        columns.append(Column("Counsel's notes", 1.3, blank=True))
     doc.add(
         Table(
             "requirements",
@@ -408,8 +450,8 @@ def checklist_outline(checklist: Checklist, *, detail: bool = True) -> Outline:
                 Column("Section", 1.0),
                 Column("Clause", 2.2),
                 Column("Citations", 2.2),
-                *((Column("The library's note", 3.8),) if detail else ()),
-                Column("Version, content hash, pack", 1.7),
+                *((Column("The library's note", 3.4),) if detail else ()),
+                Column("Version, content hash, pack", 2.1),
                 Column("Sign-off", 1.6),
                 *((Column("Counsel's notes", 1.6, blank=True),) if detail else ()),
             ),
