@@ -192,20 +192,16 @@ class ReviewStep(StepPane):
         key = (self.checklist, width)
         if key == self._painted:
             return
+        first = self._painted is None or self._painted[1] != width
         self._painted = key
-        self._paint(self.checklist, width)
+        if first:  # opening the step or a new width: at once, so what is shown is never stale
+            panel.update(_lay_out(self.checklist, width))
+        else:  # an answer changed: in the background, so the form keeps up with typing
+            self._paint(self.checklist, width)
 
     @work(thread=True, exclusive=True, group="checklist")
     def _paint(self, checklist: ChecklistData, width: int) -> None:
-        console = Console(width=width, file=io.StringIO(), color_system="truecolor")
-        options = console.options.update_width(width)
-        lines = console.render_lines(checklist_renderable(checklist), options, pad=False)
-        text = Text(no_wrap=True)
-        for n, line in enumerate(lines):
-            if n:
-                text.append("\n")
-            for segment in line:
-                text.append(segment.text, segment.style)
+        text = _lay_out(checklist, width)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.query_one("#checklist", Checklist).update, text)
 
@@ -378,6 +374,20 @@ class ReviewStep(StepPane):
         path = event.option.id
         if path:
             self.post_message(StepRequested(step_for_path(path), focus=path))
+
+
+def _lay_out(checklist: ChecklistData, width: int) -> Text:
+    """The checklist rendered once at ``width`` into styled lines."""
+    console = Console(width=width, file=io.StringIO(), color_system="truecolor")
+    options = console.options.update_width(width)
+    lines = console.render_lines(checklist_renderable(checklist), options, pad=False)
+    text = Text(no_wrap=True)
+    for n, line in enumerate(lines):
+        if n:
+            text.append("\n")
+        for segment in line:
+            text.append(segment.text, segment.style)
+    return text
 
 
 def default_output(draft_path: Path) -> str:
