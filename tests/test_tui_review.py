@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Button, Input, SelectionList, Static
 
 from agreement_kit import build_checklist, load_draft, load_library
 from tests.conftest import EXAMPLES
@@ -28,6 +28,15 @@ def riverton(tmp_path: Path, *, replace: tuple[str, str] | None = None) -> Path:
     path = tmp_path / "draft.yaml"
     path.write_text(text + "wizard:\n  step: review\n", encoding="utf-8")
     return path
+
+
+async def press(app, pilot, selector: str) -> None:
+    """Press a button (not a click at its screen position, which a scroll may move) and wait
+    until what it asked for is done and saved."""
+    app.screen.query_one(selector, Button).press()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def rendered(app, selector: str) -> str:
@@ -87,7 +96,7 @@ async def test_approve_and_request_changes_from_the_review_step(tmp_path):
         items.select("requirement:A")
         items.select("clause:insurance")
         app.screen.query_one("#reviewer", Input).value = "Jane Counsel"
-        await pilot.click("#approve")
+        await press(app, pilot, "#approve")
         await pilot.pause()
         assert "Approved 2 item(s)" in rendered(app, "#review-status")
         assert "2 approved" in rendered(app, "#signoff-summary")
@@ -97,12 +106,12 @@ async def test_approve_and_request_changes_from_the_review_step(tmp_path):
         # asking for changes needs a note: the refusal is shown, nothing is saved
         items.deselect_all()
         items.select("clause:notices")
-        await pilot.click("#request-changes")
+        await press(app, pilot, "#request-changes")
         await pilot.pause()
         assert "say what should change" in rendered(app, "#review-status")
         assert "notices" not in load_draft(path).review.clauses
         app.screen.query_one("#review-note", Input).value = "copy the city attorney"
-        await pilot.click("#request-changes")
+        await press(app, pilot, "#request-changes")
         await pilot.pause()
     saved = load_draft(path)
     assert saved.review.clauses["notices"].status == "changes_requested"
@@ -116,10 +125,10 @@ async def test_a_changed_answer_shows_as_changed_since_review(tmp_path):
     async with app.run_test(size=BIG) as pilot:
         await pilot.pause()
         items = app.screen.query_one("#review-items", SelectionList)
-        await pilot.click("#select-pending")
+        await press(app, pilot, "#select-pending")
         assert len(items.selected) == len(items.options)
         app.screen.query_one("#reviewer", Input).value = "Jane Counsel"
-        await pilot.click("#approve")
+        await press(app, pilot, "#approve")
         await pilot.pause()
         assert "0 not reviewed" in rendered(app, "#signoff-summary")
         screen = app.screen
@@ -128,7 +137,7 @@ async def test_a_changed_answer_shows_as_changed_since_review(tmp_path):
         assert "1 changed since review" in rendered(app, "#signoff-summary")
         pane = app.screen.query_one("#pane-review")
         assert pane.review_states["clause:insurance"] == "changed"  # type: ignore[attr-defined]
-        await pilot.click("#select-pending")
+        await press(app, pilot, "#select-pending")
         assert items.selected == ["clause:insurance"]
 
 
