@@ -197,7 +197,7 @@ def bench_build(repeat: int, results: dict[str, Any], tmp: Path) -> None:
         " d.render(ctx, autoescape=True); d.save(io.BytesIO())\n"
         "print(time.perf_counter() - t)\n"
     )
-    (tmp / "context.json").write_text(json.dumps(plain(context)), encoding="utf-8")
+    (tmp / "context.json").write_text(json.dumps(plain(context), default=str), encoding="utf-8")
     ours_cold = (
         "import time, sys\n"
         f"sys.path.insert(0, {str(HERE)!r})\n"

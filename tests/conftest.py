@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The validated-library cache (agreement_kit.packs.cache) is off for the whole suite, subprocesses
+# included: no test reads or writes the user's cache folder. Tests of the cache turn it on with a
+# folder of their own (tests/test_library_cache.py).
+os.environ["AGREEMENT_KIT_NO_CACHE"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -21,7 +21,7 @@ from jinja2.utils import missing as _missing
 
 from ..packs.models import Clause
 from .sandbox import make_environment
-from .templating import _PROBE_TEMPLATES, ClauseRenderError, _template, render_text
+from .templating import _PROBE_TEMPLATES, ClauseRenderError, _template, is_literal, render_text
 from .tracking import _READS, _USED, Path, Read, _Dict, _List, _note
 
 
@@ -99,6 +99,8 @@ def probe_paragraph(
     printed (missing answers print nothing). Every read is appended to ``reads``, also when the
     paragraph fails: errors other than missing answers (a bad reference, a value a filter cannot
     format) propagate as :class:`~.templating.ClauseRenderError` or the original exception."""
+    if is_literal(source):
+        return set(), source
     used: set[Path] = set()
     used_token = _USED.set(used)
     reads_token = _READS.set(reads)

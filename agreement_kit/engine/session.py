@@ -396,12 +396,17 @@ _ENGINES_LOCK = threading.Lock()
 
 
 def engine_for(library: Library) -> Engine:
-    """The library's shared engine (created on first use), used by ``check_coverage``/``assemble``."""
-    engine = library.__dict__.get("_engine")
+    """The library's shared engine (created on first use), used by ``check_coverage``/``assemble``.
+    Copies of a cached library (:mod:`agreement_kit.packs.cache`) share their original's engine
+    while they hold the same clauses, requirements, options and sections; a copy that was changed
+    gets its own."""
+    origin = library.__dict__.get("_origin")
+    owner = origin if origin is not None and origin.same_objects(library) else library
+    engine = owner.__dict__.get("_engine")
     if engine is None:
         with _ENGINES_LOCK:
-            engine = library.__dict__.get("_engine")
+            engine = owner.__dict__.get("_engine")
             if engine is None:
-                engine = Engine(library)
-                library.__dict__["_engine"] = engine
+                engine = Engine(owner)
+                owner.__dict__["_engine"] = engine
     return engine

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from .sandbox import ENV, static_problems
+from .sandbox import ENV, MAX_OUTPUT, static_problems
 from .tracking import Path
 
 # ---------------------------------------------------------------- one compile per paragraph
@@ -48,6 +48,12 @@ def _template(env: SandboxedEnvironment, store: dict[str, Template], source: str
 
 def _compiled(source: str) -> Template:
     return _template(ENV, _RENDER_TEMPLATES, source)
+
+
+def is_literal(source: str) -> bool:
+    """Text with no Jinja syntax at all (about half of a real library's paragraphs): it prints
+    itself, reads nothing and needs no parse or compile."""
+    return "{" not in source and len(source) <= MAX_OUTPUT
 
 
 @dataclass
@@ -91,6 +97,8 @@ def bound_names(target: nodes.Node) -> list[str]:
 
 def analyse(source: str) -> Analysis:
     """Parse ``source`` and list what it uses. Raises TemplateSyntaxError on bad syntax."""
+    if is_literal(source):
+        return Analysis()
     ast = ENV.parse(source)
     # Unknown filters and tests fail here, with a message naming them. The sandbox's code
     # generator evaluates nothing while compiling (no constant folding of filter calls). The
@@ -210,6 +218,8 @@ def render_text(
     """Render one paragraph of clause text; errors name the clause and the variable."""
     from jinja2 import UndefinedError
 
+    if is_literal(source):
+        return " ".join(source.split())
     try:
         names = dict(dict.items(context))  # a plain copy of the top level (tracked or not)
         names["ref"] = ref

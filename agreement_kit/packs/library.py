@@ -87,10 +87,26 @@ class Library:
     def library_hash(self) -> str:
         """A content hash of the whole resolved library (see :func:`hashing.library_hash`)."""
         if "_library_hash" not in self.__dict__:
+            origin = self.__dict__.get("_origin")  # a copy handed out by the library cache
+            if origin is not None and self.same_objects(origin):
+                return origin.library_hash
             from .hashing import library_hash
 
             self.__dict__["_library_hash"] = library_hash(self)
         return str(self.__dict__["_library_hash"])
+
+    def same_objects(self, other: Library) -> bool:
+        """Whether ``other`` holds the very same packs, requirements, options, sections, clauses and
+        locations (a cached library and an unchanged copy of it; identity makes this quick)."""
+        return other is self or (
+            self.clauses == other.clauses
+            and self.requirements == other.requirements
+            and self.options == other.options
+            and self.sections == other.sections
+            and self.packs == other.packs
+            and self.sources == other.sources
+            and self.located == other.located
+        )
 
     @property
     def overlays(self) -> list[StackEntry]:
@@ -100,11 +116,13 @@ class Library:
     def clause_hash(self, clause_id: str) -> str:
         """The clause's content hash (see :mod:`agreement_kit.packs.hashing`), computed once."""
         cache = self.__dict__.setdefault("_hashes", {})
-        if clause_id not in cache:
+        clause = self.clauses[clause_id]
+        kept = cache.get(clause_id)
+        if kept is None or kept[0] is not clause:  # (the clause object it was computed for, hash)
             from .hashing import clause_hash
 
-            cache[clause_id] = clause_hash(self.clauses[clause_id])
-        return cache[clause_id]
+            kept = cache[clause_id] = (clause, clause_hash(clause))
+        return str(kept[1])
 
     @property
     def pack(self) -> PackManifest:

@@ -43,7 +43,9 @@ def load_library(
     stack = resolve_packs(
         overlays, base=base, draft=draft, allow_paths=allow_paths, environ=environ
     )
-    return load_stack(stack, strict=strict)
+    from .cache import load_cached  # the same result, from the cache when no pack file changed
+
+    return load_cached(stack, strict=strict)
 
 
 def load_library_for(
