@@ -5,7 +5,8 @@ template's own text, a clause-specific value — passes :func:`text_problem` onc
 (:mod:`agreement_kit.yamlio` for files, the draft and pack models for values set through the API or
 the wizard). Refused, with the character's code point and name:
 
-* characters XML 1.0 cannot hold (C0 controls other than tab, newline and carriage return; U+FFFE,
+* characters XML 1.0 cannot hold (C0 controls other than tab and newline — a carriage return is
+  refused too, Word would read it as a paragraph break; U+FFFE,
   U+FFFF) and lone surrogates (``"\\ud800"`` written as a YAML escape): a Word document cannot
   carry them, and a recovering XML parser silently drops the text after them;
 * other control characters (DEL, the C1 range U+0080–U+009F) and the line and paragraph separators
@@ -31,7 +32,7 @@ from typing import Any
 
 # Characters that are refused wherever they appear (a fast pre-filter; the exact rule is below).
 _SUSPECT = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
     "\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufdd0-\ufdef\ufeff"
     "\ufff9-\ufffb\ufffe\uffff\ud800-\udfff"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
@@ -65,6 +66,8 @@ def _why(char: str) -> str:
             "which is half of a character, not a character (often a \\u escape written by "
             "mistake); a Word document cannot hold it and text after it would be lost"
         )
+    if code == 0x0D:
+        return "a carriage return, which Word reads as a paragraph break; use a plain new line"
     if code < 0x20 or 0x7F <= code <= 0x9F:
         return "which a Word document cannot hold; delete it (it often comes from copy and paste)"
     if code in (0x2028, 0x2029):
@@ -91,7 +94,7 @@ def bad_characters(text: str) -> Iterator[tuple[int, str]]:
     """(index, character) of every character the policy refuses in ``text``."""
     for match in _SUSPECT.finditer(text):
         char = match.group()
-        if char in "\t\n\r":
+        if char in "\t\n":
             continue
         if char in _JOINERS and _joiner_ok(text, match.start()):
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import math
 import os
 import re
 import stat
@@ -119,8 +120,23 @@ class _Refused(Exception):
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _join_surrogate_pairs(text: str) -> str:
+    """``"\\ud83d\\ude00"`` (JSON's way to escape 😀, which PyYAML decodes as two halves) as the one
+    character it means; a half without its partner stays, for the text policy to refuse."""
+
+    def pair(match: re.Match[str]) -> str:
+        return match.group().encode("utf-16", "surrogatepass").decode("utf-16")
+
+    return re.sub("[\ud800-\udbff][\udc00-\udfff]", pair, text)
+
+
 def _scalar_problem(node: yaml.ScalarNode, loc: Loc, *, key: bool) -> _Refused | None:
     what = "this key" if key else "this value"
+    if _SURROGATES.search(node.value):
+        node.value = _join_surrogate_pairs(node.value)
     message = text_problem(node.value)
     if message:
         return _Refused(node, f"{what} {message}", "retype it without the character", loc)
@@ -130,6 +146,13 @@ def _scalar_problem(node: yaml.ScalarNode, loc: Loc, *, key: bool) -> _Refused |
             node,
             f"'{node.value[:24]}' is not a plain number",
             "write numbers as digits, e.g. 39 or 43.5 (no !!int/!!float forms such as .nan or 0x10)",
+            loc,
+        )
+    if plain is _PLAIN_FLOAT and not math.isfinite(float(node.value.replace("_", "") or "0")):
+        return _Refused(
+            node,
+            f"the number {node.value[:24]} is too large to be a number at all",
+            "no amount, count or percentage in an agreement needs that many digits; check the value",
             loc,
         )
     if plain is not None and sum(c.isdigit() for c in node.value) > MAX_DIGITS:

@@ -159,3 +159,10 @@ def test_joiners_allowed_only_where_scripts_need_them():
     assert text_problem("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") is None  # Persian ZWNJ
     assert text_problem("Sam\u200cuel") is not None
     assert text_problem("\u200dabc") is not None
+
+
+def test_json_surrogate_pair_escapes_mean_one_character():
+    located, problems = parse_yaml('a: "\\ud83d\\ude00 ok"\n', "f.yaml")  # how JSON escapes 😀
+    assert not problems and located.data == {"a": "\U0001f600 ok"}
+    (problem,) = refused('a: "\\ude00\\ud83d"\n')  # halves in the wrong order are not a character
+    assert "U+DE00" in problem.message

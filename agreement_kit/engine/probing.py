@@ -20,9 +20,10 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import missing as _missing
 
 from ..packs.models import Clause
-from .sandbox import make_environment
+from .sandbox import describe, make_environment
 from .templating import _PROBE_TEMPLATES, ClauseRenderError, _template, is_literal, render_text
 from .tracking import _READS, _USED, Path, Read, _Dict, _List, _note
+from .values import ValueProblem
 
 
 def _probe_path(obj: Any, name: Any) -> Path:
@@ -177,8 +178,14 @@ def probe_clause(
                 "this is a problem in the clause pack's text, not in the answers"
             )
             break
-        except Exception as exc:  # a value of the wrong kind for a filter, and the like
+        except ValueProblem as exc:  # an answer a filter cannot format: the draft's doing
             problem = f"clause {cid} cannot be rendered with these answers: {exc}"
+            break
+        except Exception as exc:  # anything else the text does: the pack's doing
+            problem = (
+                f"clause {cid}{f' ({file})' if file else ''} cannot be rendered: "
+                f"{describe(exc)}; this is a problem in the clause pack's text, not in the answers"
+            )
             break
         missing += [p for p in sorted(paths) if p not in missing]
         printed.append(text)

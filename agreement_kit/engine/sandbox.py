@@ -482,6 +482,18 @@ def _bounded_range(*args: Any) -> range:
     return result
 
 
+def describe(exc: BaseException) -> str:
+    """A message for an exception escaping a render: never empty (a MemoryError has none)."""
+    if isinstance(exc, MemoryError):
+        return "it needs more memory than this computer has"
+    if isinstance(exc, RecursionError):
+        return "it nests or calls itself too deeply"
+    if isinstance(exc, OverflowError):
+        return f"a number is too large ({exc})" if str(exc) else "a number is too large"
+    text = str(exc).strip()
+    return text or type(exc).__name__
+
+
 def letter(number: Any) -> str:
     """1 -> 'a', 26 -> 'z', 27 -> 'aa', 28 -> 'ab' (list labels that never run out)."""
     n = int(number)

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from .sandbox import ENV, MAX_OUTPUT, static_problems
+from .sandbox import ENV, MAX_OUTPUT, describe, static_problems
 from .tracking import Path
 
 # ---------------------------------------------------------------- one compile per paragraph
@@ -231,5 +231,5 @@ def render_text(
     except TemplateSyntaxError as exc:
         raise ClauseRenderError(clause_id, f"template error: {exc.message}") from None
     except Exception as exc:  # sandbox violations and filter errors on bad values
-        raise ClauseRenderError(clause_id, f"cannot render: {exc}") from None
+        raise ClauseRenderError(clause_id, f"cannot render: {describe(exc)}") from None
     return " ".join(text.split())

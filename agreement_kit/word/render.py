@@ -20,7 +20,7 @@ from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from ..engine.assembly import Agreement
-from ..engine.sandbox import make_template_environment
+from ..engine.sandbox import describe, make_template_environment
 from ..problems import Problem, ProblemsError
 from ..resources import bundled_template
 from ..yamlio import atomic_write
@@ -141,10 +141,7 @@ def _fill(doc: DocxTemplate, agreement: Agreement, path: Path) -> None:
             summary="cannot render",
         ) from None
     except (RecursionError, OverflowError, MemoryError, TypeError, ZeroDivisionError) as exc:
-        why = {
-            "RecursionError": "it calls itself without end",
-            "MemoryError": "it needs more memory than this computer has",
-        }.get(type(exc).__name__, str(exc) or type(exc).__name__)
+        why = describe(exc)
         raise ProblemsError(
             [
                 Problem(
