@@ -18,7 +18,11 @@ RIVERTON = EXAMPLES / "riverton.yaml"
 
 def _with_extra(tmp_path, text: str):
     pack = copy_pack(tmp_path)
-    edit(pack / "clauses" / "main.yaml", "The officer works {{ values.extra_hours }} extra hours", text)
+    edit(
+        pack / "clauses" / "main.yaml",
+        "The officer works {{ values.extra_hours }} extra hours",
+        text,
+    )
     library = load_library(base=pack)
     draft = load_draft(MINI_DRAFT)
     draft = draft.model_copy(
@@ -32,7 +36,9 @@ def _with_extra(tmp_path, text: str):
     ["1.0e999", "-1.0e999", "99999999999999999999999999", "1" * 5000],
 )
 def test_non_numbers_in_number_inputs_are_located(tmp_path, yaml_value):
-    text = RIVERTON.read_text(encoding="utf-8").replace("cost_weeks: 39", f"cost_weeks: {yaml_value}")
+    text = RIVERTON.read_text(encoding="utf-8").replace(
+        "cost_weeks: 39", f"cost_weeks: {yaml_value}"
+    )
     with pytest.raises(ProblemsError) as info:
         parse_draft(text, "d.yaml")
     (problem,) = info.value.problems

@@ -161,6 +161,29 @@ DRAFT_HASH_FORM = (
 )
 
 
+def gap_problems(coverage: Coverage) -> list[Problem]:
+    """Every reason ``coverage`` cannot be built, as located problems (file, line, clause or the
+    draft field to answer), in the order :meth:`Coverage.gaps` gives them."""
+    out = list(coverage.located) if coverage.located else [Problem(p) for p in coverage.problems]
+    out += [
+        Problem(
+            f"requirement {r.id} ({r.title}) is not covered by any included clause",
+            field=f"requirements.{r.id}",
+            code="not-covered",
+        )
+        for r in coverage.uncovered
+    ]
+    out += [
+        Problem(
+            f"missing answer {path} (needed by {', '.join(ids)})",
+            field=path,
+            code="missing-answer",
+        )
+        for path, ids in coverage.missing_answers.items()
+    ]
+    return out
+
+
 def draft_hash(draft: Draft) -> str:
     """SHA-256 (hex) of the draft's answers in a canonical form, stable across loads and saves.
 
@@ -290,9 +313,7 @@ def build_agreement(
     unanswered leaves removed."""
     if not coverage.complete and not allow_incomplete:
         raise ProblemsError(
-            [Problem(gap) for gap in coverage.gaps()],
-            summary="the agreement is not complete yet",
-            kind="incomplete",
+            gap_problems(coverage), summary="the agreement is not complete yet", kind="incomplete"
         )
     included = coverage.included
     missing = {c.id: c.missing for c in coverage.clauses if c.missing}
