@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..problems import Problem, ProblemsError
-from . import drafting, library, review, template, word
+from . import batch, drafting, library, review, template, word
 from .common import INCOMPLETE, INVALID, OK, UserError, err
 
-GROUPS = (drafting, review, library, template, word)
+GROUPS = (drafting, review, library, template, word, batch)
 
 
 def build_parser() -> argparse.ArgumentParser:

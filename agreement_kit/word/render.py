@@ -20,11 +20,12 @@ from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from ..engine.assembly import Agreement
-from ..engine.sandbox import describe, make_template_environment
+from ..engine.sandbox import describe
 from ..problems import Problem, ProblemsError
 from ..resources import bundled_template
 from ..yamlio import atomic_write
 from .ooxml import strict_parser
+from .prepared import PreparedTemplate, prepared_source, shared_template_environment
 from .properties import _set_properties
 from .record import attach_record
 from .template_check import template_errors
@@ -44,8 +45,9 @@ class _RenderLoss(Exception):
         self.detail = detail
 
 
-class _StrictTemplate(DocxTemplate):
-    """docxtpl with its recovering re-parse of the body replaced by a strict one."""
+class _StrictTemplate(PreparedTemplate):
+    """docxtpl with its recovering re-parse of the body replaced by a strict one (and what does not
+    depend on the answers prepared once per process: :mod:`.prepared`)."""
 
     def fix_tables(self, xml: str) -> Any:
         try:
@@ -81,7 +83,7 @@ def _load(path: Path) -> DocxTemplate:
             summary=f"the template {path} cannot be used (as 'agreement-kit template check' reports)",
         )
     try:
-        doc = _StrictTemplate(str(path))
+        doc = _StrictTemplate(prepared_source(path))
         doc.init_docx()
     except Exception as exc:  # not a zip, not a Word document
         raise ProblemsError(
@@ -98,7 +100,7 @@ def _fill(doc: DocxTemplate, agreement: Agreement, path: Path) -> None:
     hint = f"run 'agreement-kit template check {path}'"
     try:
         doc.render(
-            template_context(agreement), jinja_env=make_template_environment(), autoescape=True
+            template_context(agreement), jinja_env=shared_template_environment(), autoescape=True
         )
     except SecurityError as exc:  # the template sandbox's bounds (before TemplateError: a subclass)
         raise ProblemsError(
