@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "Problem": ".problems",
     "ProblemsError": ".problems",
     "render_docx": ".word.render",
+    "build_counsel_copy": ".word.counsel",
     "Checklist": ".review.model",
     "build_checklist": ".review.checklist",
     "render_checklist": ".review.render",
@@ -99,6 +100,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .review.render import render_checklist
     from .review.signoff import ReviewSummary, review_state, sign_off
     from .textpolicy import text_problem
+    from .word.counsel import build_counsel_copy
     from .word.pdf import convert_to_pdf, find_soffice, pdf_bytes
     from .word.render import render_docx
     from .word.template_check import check_template
@@ -135,6 +137,7 @@ __all__ = [
     "__version__",
     "assemble",
     "build_checklist",
+    "build_counsel_copy",
     "check_coverage",
     "check_template",
     "checklist_renderable",

@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from agreement_kit import assemble, load_draft, load_library
 from agreement_kit.cli import main
 from agreement_kit.word.audit import audit_document
 from agreement_kit.word.render import render_bytes
+from tests.office import libreoffice_convert, needs_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 RIVERTON = ROOT / "examples" / "riverton.yaml"
@@ -187,30 +186,12 @@ def test_a_file_that_is_not_a_document_exits_2(tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
+@needs_soffice
 def test_anchors_survive_a_libreoffice_resave(built, tmp_path):
     library, draft, data = built
     src = tmp_path / "built.docx"
     src.write_bytes(data)
-    out = tmp_path / "resaved"
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--convert-to",
-            "docx",
-            "--outdir",
-            str(out),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    resaved = (out / "built.docx").read_bytes()
+    resaved = libreoffice_convert(src, "docx", tmp_path).read_bytes()
     assert resaved != data
     audit = audit_document(resaved, library=library, draft=draft)
     assert audit.clean, audit.to_json()

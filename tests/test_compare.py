@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import docx
@@ -16,6 +14,7 @@ from agreement_kit.cli import main
 from agreement_kit.word.ooxml import read_parts
 from agreement_kit.word.redline import document_texts, resolve
 from agreement_kit.word.render import render_bytes
+from tests.office import libreoffice_convert, needs_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 RIVERTON = ROOT / "examples" / "riverton.yaml"
@@ -88,26 +87,9 @@ def test_two_built_documents_compare_too(versions, tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
+@needs_soffice
 def test_libreoffice_opens_the_redline(versions, tmp_path):
     _, _, redline, _ = versions
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(redline),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = tmp_path / "redline.pdf"
+    pdf = libreoffice_convert(redline, "pdf", tmp_path)
     assert pdf.is_file() and pdf.stat().st_size > 10_000
     assert io.BytesIO(pdf.read_bytes()).read(4) == b"%PDF"

@@ -14,6 +14,7 @@ from agreement_kit import (
     Library,
     ProblemsError,
     assemble,
+    build_counsel_copy,
     convert_to_pdf,
     find_soffice,
     render_docx,
@@ -27,6 +28,7 @@ class Outputs:
     docx: Path
     pdf: Path | None = None
     pdf_note: str | None = None  # why no PDF was written, when one was asked for
+    note: str | None = None  # anything else to say about what was written
 
 
 def pdf_converter() -> Callable[..., Path] | None:
@@ -48,12 +50,19 @@ def generate(
     pdf: bool = False,
     overwrite: bool = False,
     progress: Progress = lambda step, total, text: None,
+    counsel: bool = False,
 ) -> Outputs:
     """Assemble, write the .docx and, if asked and possible, the PDF.
 
     Raises :class:`ProblemsError` (incomplete agreement, template trouble, conversion failure) or
     :class:`FileExistsError` when a file is there and ``overwrite`` is false.
     """
+    if counsel:  # the counsel copy: the library's notes as comments, a cover of points to verify
+        progress(0, 1, f"Writing the counsel copy {docx.name}…")
+        build_counsel_copy(library, draft, docx, template=template, overwrite=overwrite)
+        progress(1, 1, f"Wrote {docx} (counsel copy, not for signature)")
+        note = "This is the counsel copy (notes as comments, points to verify): not for signature."
+        return Outputs(docx, note=note)
     total = 3 if pdf else 2
     progress(0, total, "Assembling the agreement…")
     agreement = assemble(library, draft)

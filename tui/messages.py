@@ -41,10 +41,11 @@ class StepRequested(Message):
 
 @dataclass
 class GenerateRequested(Message):
-    """Build the documents."""
+    """Build the documents (``counsel``: the counsel copy, with the library's notes)."""
 
     output: str
     pdf: bool
+    counsel: bool = False
 
 
 @dataclass

@@ -20,6 +20,7 @@ from .common import (
     read_draft,
     template_path,
 )
+from .word import COUNSEL_NOTE, add_counsel_option, counsel_copy_bytes, counsel_output
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -162,7 +163,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"{out}: the output must be a .docx file", hint="use --pdf to get a PDF beside it"
         )
     want_pdf = getattr(args, "pdf", False)
+    counsel = counsel_output(args)  # --counsel-copy: alone, or beside -o
+    agreement_too = counsel is None or args.output is not None
     targets = [out, out.with_suffix(".pdf")] if want_pdf else [out]
+    targets = [*(targets if agreement_too else []), *([counsel] if counsel else [])]
     for target in targets:  # never over the draft, the template or a pack file, even with --force
         not_the_input(target, args.draft, template=template_path(args), library=library)
     if want_pdf:
@@ -181,15 +185,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         return INCOMPLETE
     agreement = assemble(library, draft)
     rendered = render_document(agreement, getattr(args, "template", None))
-    files = {out: rendered.data}
+    files = {out: rendered.data} if agreement_too else {}
     if want_pdf:
         from ..word.pdf import pdf_bytes
 
         files[targets[1]] = pdf_bytes(rendered.data, label=str(out))
+    if counsel is not None:
+        files[counsel] = counsel_copy_bytes(args, library, draft, agreement, rendered)
     write_together(files, overwrite=args.force)
     _print_build_report(rendered.report)
     for target in files:
-        print(f"Wrote {target}")
+        print(f"Wrote {target}" + (COUNSEL_NOTE if target == counsel else ""))
     return OK
 
 
@@ -262,6 +268,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="replace an existing output file")
     p.add_argument("--template", metavar="TEMPLATE.docx", help="use your own Word template")
     p.add_argument("--pdf", action="store_true", help="also write a PDF (needs LibreOffice)")
+    add_counsel_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("wizard", parents=[common], help="open the drafting wizard")

@@ -172,6 +172,58 @@ def _print_comparison(summary: Any, args: argparse.Namespace) -> None:
     print("The versions read the same." if summary.same else "The versions differ.")
 
 
+# ----------------------------------------------------------------------------- build --counsel-copy
+
+
+def add_counsel_option(p: argparse.ArgumentParser) -> None:
+    """``build``'s ``--counsel-copy OUT.docx``."""
+    p.add_argument(
+        "--counsel-copy",
+        metavar="COUNSEL.docx",
+        help="also (or, without -o, only) write the counsel copy: the agreement with the library's "
+        "guidance, citations, requirements and alternatives as comments, and a cover page of "
+        "points to verify; marked as a counsel copy on every page, never for signature",
+    )
+
+
+def counsel_output(args: argparse.Namespace) -> Path | None:
+    """The counsel copy's path, checked before any work is done (None when not asked for)."""
+    given = getattr(args, "counsel_copy", None)
+    if not given:
+        return None
+    out = Path(given)
+    if out.suffix.lower() != ".docx":
+        raise UserError(f"{out}: the counsel copy must be a .docx file")
+    if out.exists() and out.resolve() == Path(args.draft).resolve():
+        raise UserError(f"{out} is the draft itself; choose another output file")
+    if args.output and Path(args.output).resolve() == out.resolve():
+        raise UserError(
+            f"{out} is given for both the agreement (-o) and the counsel copy",
+            hint="the counsel copy is a separate document: give it its own name",
+        )
+    if getattr(args, "pdf", False) and not args.output:
+        raise UserError(
+            "--pdf makes a PDF of the agreement; with only --counsel-copy there is none to convert",
+            hint="give -o OUT.docx as well, or leave out --pdf",
+        )
+    return out
+
+
+COUNSEL_NOTE = " (counsel copy: notes as comments, not for signature)"
+
+
+def counsel_copy_bytes(
+    args: argparse.Namespace, library: Any, draft: Any, agreement: Any, rendered: Any
+) -> bytes:
+    """The counsel copy of the agreement just rendered (the build's self-check runs on it too)."""
+    from ..word.counsel import counsel_copy_document
+
+    template = getattr(args, "template", None)
+    return counsel_copy_document(
+        library, draft, agreement=agreement, template=template, rendered=rendered
+    ).data
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """``audit`` (and ``compare``)."""
     p = sub.add_parser(

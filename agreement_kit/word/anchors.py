@@ -55,6 +55,13 @@ def extra_name(what: str) -> str:
     return slug("_akx_", what)
 
 
+COVER_PREFIX = "_akc"  # the counsel copy's cover paragraphs: not agreement text
+
+
+def cover_name(n: int) -> str:
+    return slug(f"{COVER_PREFIX}{n}_", "cover")
+
+
 _NAME = re.compile(r"^_ak(h|s|x|p(\d+))_(.+)$")
 
 

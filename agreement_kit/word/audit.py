@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
-from .anchors import parse_name
+from .anchors import COVER_PREFIX, parse_name
 from .ooxml import (
     Block,
     UnreadableDocument,
@@ -35,7 +35,6 @@ from .ooxml import (
 from .record import read_record
 
 AUDIT_FORMAT = 1
-OWN_AUTHOR = "agreement-kit"  # comments the counsel copy adds are not changes
 GUTTED = 0.5  # an edit that keeps less than half of a clause's words takes away its substance
 
 State = Literal["unchanged", "edited", "deleted", "moved"]
@@ -156,10 +155,25 @@ def read_document(data: bytes, known_ids: list[str] | None = None) -> DocumentTe
             clause.paragraphs.append(text)
             if i not in slot:
                 clause.lost_anchors += 1
-    other = [(i, t) for i, b in enumerate(blocks) if i not in owner and (t := _view_text(b))]
+    cover = {b.index for b in blocks if any(n.startswith(COVER_PREFIX) for n in b.anchors)}
+    other = [
+        (i, t)
+        for i, b in enumerate(blocks)
+        if i not in owner and i not in cover and (t := _view_text(b))
+    ]
     revisions = _revisions(blocks, owner)
-    comments = _comments(parts, body, blocks, owner)
+    comments = [c for c in _comments(parts, body, blocks, owner) if not _ours(c, record)]
     return DocumentText(clauses, order, other, revisions, comments, record, blocks, owner)
+
+
+def _ours(comment: Comment, record: dict[str, Any] | None) -> bool:
+    """A note the counsel copy wrote (same author, same text), not a reviewer's comment."""
+    from .counsel import comment_key
+
+    copy = (record or {}).get("counsel_copy") or {}
+    return comment.author == copy.get("author") and comment_key(comment.text) in set(
+        copy.get("comments") or []
+    )
 
 
 def _where(blocks: list[Block], owner: dict[int, str], index: int) -> str:
@@ -485,8 +499,13 @@ def compare_texts(expectation: Expectation, returned: DocumentText, basis: str) 
     inserted, other = _other_changes(expectation, returned, used_other, basis)
     lost = _losses(expectation, clause_audits)
     revisions = list(returned.revisions)
-    comments = [c for c in returned.comments if c.author != OWN_AUTHOR]
+    comments = list(returned.comments)
     notes = []
+    if (returned.record or {}).get("counsel_copy"):
+        notes.append(
+            "this is a counsel copy: its cover page and the clause library's notes are not "
+            "agreement text (and not counted as changes); send and sign the agreement itself"
+        )
     if basis == "record":
         notes.append(
             "compared with the text recorded in the document when it was built; pass --draft to "

@@ -411,18 +411,19 @@ class WizardScreen(Screen[None]):
     @on(GenerateRequested)
     async def _generate_requested(self, event: GenerateRequested) -> None:
         event.stop()
-        await self.generate(event.output, event.pdf)
+        await self.generate(event.output, event.pdf, counsel=event.counsel)
 
     # ------------------------------------------------------------ generation
 
-    async def generate(self, output: str, pdf: bool) -> None:
+    async def generate(self, output: str, pdf: bool, *, counsel: bool = False) -> None:
         """Refuse (naming what is missing) or write the documents in a worker thread."""
         pane = self.pane
         if self.generating or not isinstance(pane, ReviewStep):
             return
         if self._blocked():
             return
-        self.output, self.pdf = output, pdf
+        if not counsel:  # the counsel copy's name is derived from the agreement's
+            self.output, self.pdf = output, pdf
         coverage = self.coverage
         if not coverage.complete:
             reasons = [
@@ -447,7 +448,7 @@ class WizardScreen(Screen[None]):
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self._start(docx, pdf, overwrite=True)
+                    self._start(docx, pdf, overwrite=True, counsel=counsel)
 
             self.app.push_screen(
                 ConfirmScreen(
@@ -459,18 +460,20 @@ class WizardScreen(Screen[None]):
                 answered,
             )
             return
-        self._start(docx, pdf, overwrite=False)
+        self._start(docx, pdf, overwrite=False, counsel=counsel)
 
-    def _start(self, docx: Path, pdf: bool, *, overwrite: bool) -> None:
+    def _start(self, docx: Path, pdf: bool, *, overwrite: bool, counsel: bool = False) -> None:
         pane = self.pane
         assert isinstance(pane, ReviewStep)
         self.generating = True
         pane.set_busy(True)
         pane.show_status("Generating…")
-        self._generate_worker(self.draft, docx, pdf, overwrite)
+        self._generate_worker(self.draft, docx, pdf, overwrite, counsel)
 
     @work(thread=True, exclusive=True, group="generate")
-    def _generate_worker(self, draft: Draft, docx: Path, pdf: bool, overwrite: bool) -> None:
+    def _generate_worker(
+        self, draft: Draft, docx: Path, pdf: bool, overwrite: bool, counsel: bool = False
+    ) -> None:
         def progress(step: int, total: int, text: str) -> None:
             self.post_message(GenerateProgress(step, total, text))
 
@@ -483,6 +486,7 @@ class WizardScreen(Screen[None]):
                 pdf=pdf,
                 overwrite=overwrite,
                 progress=progress,
+                counsel=counsel,
             )
         except ProblemsError as exc:
             lines = [exc.summary, *(str(p) for p in exc.problems)]
@@ -495,7 +499,7 @@ class WizardScreen(Screen[None]):
             written = [str(out.docx.resolve())]
             if out.pdf:
                 written.append(str(out.pdf.resolve()))
-            self.post_message(GenerateFinished(written, note=out.pdf_note))
+            self.post_message(GenerateFinished(written, note=out.pdf_note or out.note))
 
     @on(GenerateProgress)
     def _progress(self, event: GenerateProgress) -> None:

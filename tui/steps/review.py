@@ -117,6 +117,7 @@ class ReviewStep(StepPane):
             )
         with Horizontal(id="generate-bar"):
             yield Button("Generate", id="generate", variant="primary", compact=True)
+            yield Button("Counsel copy", id="counsel-copy", compact=True)
             yield ProgressBar(total=2, show_eta=False, id="progress")
         yield Static(id="generate-status")
         yield Static("Counsel's sign-off", classes="group-title", id="signoff-title")
@@ -327,6 +328,7 @@ class ReviewStep(StepPane):
 
     def set_busy(self, busy: bool) -> None:
         self.query_one("#generate", Button).disabled = busy
+        self.query_one("#counsel-copy", Button).disabled = busy
 
     # ------------------------------------------------------------ messages up
 
@@ -335,6 +337,12 @@ class ReviewStep(StepPane):
         event.stop()
         output, pdf = self.options()
         self.post_message(GenerateRequested(output, pdf))
+
+    @on(Button.Pressed, "#counsel-copy")
+    def _counsel_copy(self, event: Button.Pressed) -> None:
+        event.stop()
+        output, _ = self.options()
+        self.post_message(GenerateRequested(counsel_output(output), False, counsel=True))
 
     @on(Checkbox.Changed, "#pdf")
     def _pdf(self, event: Checkbox.Changed) -> None:
@@ -388,6 +396,12 @@ def _lay_out(checklist: ChecklistData, width: int) -> Text:
         for segment in line:
             text.append(segment.text, segment.style)
     return text
+
+
+def counsel_output(output: str) -> str:
+    """Where the counsel copy goes: beside the agreement, ``NAME-counsel.docx``."""
+    path = Path(output)
+    return str(path.with_name(f"{path.stem or 'agreement'}-counsel.docx"))
 
 
 def default_output(draft_path: Path) -> str:
