@@ -155,7 +155,7 @@ def upgrade_report(
             report.findings.append(
                 Finding("pin", pack_id, f"{pack_id}: {version} -> {now}", fixed_by_write=True)
             )
-    for pack_id in report.pins.keys() - draft.pins.keys():
+    for pack_id in [p for p in report.pins if p not in draft.pins]:
         report.findings.append(
             Finding(
                 "pin",
