@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,14 @@ from .common import (
     read_draft,
     template_path,
 )
-from .word import COUNSEL_NOTE, add_counsel_option, counsel_copy_bytes, counsel_output
+from .word import (
+    COUNSEL_NOTE,
+    add_counsel_option,
+    counsel_copy_bytes,
+    counsel_output,
+    negotiation_findings,
+    print_negotiation,
+)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -120,6 +128,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     found = omissions(library, draft, coverage)
     blocking = unreasoned(found)
     review = review_summary(library, draft, coverage) if args.require_review else None
+    negotiated = negotiation_findings(library, draft, coverage)  # agreed wording, rechecked
     sound = coverage.complete and not blocking
     if args.json:
         from ..packs.summary import library_summary
@@ -132,14 +141,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         ]
         if review is not None:
             data["review"] = review.to_json()
+        data["negotiated"] = [f.as_dict() for f in negotiated]
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         _print_omissions(found)
         _print_coverage(coverage, library)
         if review is not None:
             review.print_pending()
-        print(_summary(coverage, blocking, review))
-    if not coverage.complete:
+        print_negotiation(negotiated)
+        summary = _summary(coverage, blocking, review)
+        if any(f.blocking for f in negotiated):
+            summary = "Not ready: negotiated wording needs counsel first (see above). " + (
+                summary.replace("; ready to build.", ".")
+            )
+        print(summary)
+    if not coverage.complete or any(f.blocking for f in negotiated):
         return INCOMPLETE
     if blocking and not args.allow_omissions:
         return INCOMPLETE
@@ -194,6 +210,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         files[counsel] = counsel_copy_bytes(args, library, draft, agreement, rendered)
     write_together(files, overwrite=args.force)
     _print_build_report(rendered.report)
+    print_negotiation(negotiation_findings(library, draft, coverage), stream=sys.stderr)
     for target in files:
         print(f"Wrote {target}" + (COUNSEL_NOTE if target == counsel else ""))
     return OK

@@ -71,9 +71,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     data = _read_docx(args.document)
     library = draft = None
+    if args.adopt and not args.draft:
+        raise UserError(
+            "--adopt records the document's accepted edits in a draft: give --draft DRAFT.yaml"
+        )
     if args.draft:
         draft = read_draft(args.draft)
         library = library_for(args, draft, args.draft)
+    if args.adopt:
+        return _adopt(args, data, library, draft)
     audit = audit_document(data, library=library, draft=draft, template=args.template)
     if args.json:
         print(
@@ -86,6 +92,89 @@ def cmd_audit(args: argparse.Namespace) -> int:
     else:
         _print_audit(audit, args.document)
     return OK if audit.clean else INCOMPLETE
+
+
+def _adopt(args: argparse.Namespace, data: bytes, library: Any, draft: Any) -> int:
+    """``audit --adopt``: the accepted edits into the draft (saved comment-preserving)."""
+    from ..drafts.io import save_draft
+    from ..word.adopt import adopt
+
+    result = adopt(
+        data,
+        library,
+        draft,
+        source=Path(args.document).name,
+        by=args.by,
+        template=args.template,
+        attach_inserted=args.attach_inserted,
+    )
+    if result.changed:
+        save_draft(result.draft, args.draft)
+    if args.json:
+        payload = {
+            "format": 1,
+            "document": args.document,
+            "draft": args.draft,
+            "saved": result.changed,
+            **result.to_json(),
+            "problems": [f.problem(args.draft).as_dict() for f in result.findings],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+    else:
+        _print_adoption(result, args)
+    return OK if result.clean else INCOMPLETE
+
+
+def _print_adoption(result: Any, args: argparse.Namespace) -> None:
+    print(f"Adopting the accepted edits of {args.document} into {args.draft}:")
+    for change in result.answers:
+        print(
+            f"  ANSWER      {change['answer']}: {change['old']!r} -> {change['new']!r} "
+            f"(as {change['clause']} now prints it)"
+        )
+    for cid in result.negotiated:
+        print(f"  NEGOTIATED  {cid}: the agreed wording is recorded under negotiated.{cid}")
+    for item in result.attached:
+        print(f"  ATTACHED    to {item['clause']}: {item['text'][:70]!r}")
+    for item in result.left_out:
+        print(f"  LEFT OUT    {item['clause']}: {item['how']}")
+    for skipped in result.skipped:
+        print(f"  NOT ADOPTED {skipped.message}")
+    if result.comments:
+        print(
+            f"  {result.comments} comment(s) are not edits and were not adopted; answer them in Word"
+        )
+    for note in result.notes:
+        print(f"note: {note}")
+    print_negotiation(result.findings)
+    if result.changed:
+        print(f"Saved {args.draft}; the next build reproduces the adopted wording.")
+    else:
+        print("Nothing adopted; the draft is unchanged.")
+
+
+def negotiation_findings(library: Any, draft: Any, coverage: Any = None) -> list[Any]:
+    """What ``check`` and ``build`` say about negotiated wording (nothing when there is none)."""
+    if not draft.negotiated:
+        return []
+    from ..word.negotiated import negotiation_findings as findings
+
+    return findings(library, draft, coverage)
+
+
+def print_negotiation(findings: list[Any], stream: Any = None) -> None:
+    """Negotiated clauses: deviations from the standard, and what counsel must look at."""
+    import sys
+
+    out = stream or sys.stdout
+    for finding in findings:
+        label = "FOR COUNSEL" if finding.blocking else "warning"
+        if finding.kind == "deviation":
+            label = "negotiated"
+        print(f"{label}: {finding.message}", file=out)
+        hint = finding.problem().hint
+        if hint and finding.blocking:
+            print(f"  hint: {hint}", file=out)
 
 
 def _version(args: argparse.Namespace, path: str) -> tuple[bytes, Any, Any]:
@@ -237,6 +326,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--template", metavar="TEMPLATE.docx", help="the template the document was built with"
     )
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
+    p.add_argument(
+        "--adopt",
+        action="store_true",
+        help="record the document's accepted edits in the draft (--draft): changed answers as "
+        "answers, other wording as negotiated text; pending tracked changes are not adopted",
+    )
+    p.add_argument("--by", metavar="NAME", help="with --adopt: who agreed the wording")
+    p.add_argument(
+        "--attach-inserted",
+        action="store_true",
+        help="with --adopt: a paragraph inserted right after a clause becomes that clause's last "
+        "paragraph (otherwise it is reported and not adopted)",
+    )
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser(

@@ -252,6 +252,89 @@ class Review(Part):
         return {k: v for k, v in handler(self).items() if v}
 
 
+class NegotiatedRef(Part):
+    """A cross-reference inside negotiated wording: the number printed at ``at`` in paragraph
+    ``paragraph`` refers to clause ``target``; each build prints that clause's current number there
+    (as a Word REF field), so a renumbering does not leave a stale "Section 8.1"."""
+
+    paragraph: int = Field(ge=0, description="which paragraph of the clause (from 0)")
+    at: int = Field(
+        ge=0, description="where the number starts in that paragraph (a character offset)"
+    )
+    number: str = Field(
+        description="the number as printed when the wording was adopted, e.g. '3.2'"
+    )
+    target: str = Field(description="the id of the clause it refers to")
+
+
+class NegotiatedClause(Part):
+    """Wording the parties agreed for one clause, printed instead of the library's text.
+
+    Written by ``agreement-kit audit RETURNED.docx --draft DRAFT --adopt`` from the accepted edits
+    of a returned document (docs/drafts.md, docs/negotiation.md). The standard clause stays in the
+    library: ``check`` and the checklist compare the two, and say when the library's clause changed
+    since (``base_hash``) or the agreed words lost a requirement's substance."""
+
+    paragraphs: list[str] = Field(description="the clause's paragraphs as agreed (plain text)")
+    title: str | None = Field(default=None, description="the heading as agreed, if it changed")
+    refs: list[NegotiatedRef] = Field(
+        default_factory=list, description="cross-references in the paragraphs"
+    )
+    by: str | None = Field(default=None, description="who agreed it or adopted it")
+    date: dt.date | None = Field(default=None, description="when it was adopted (YYYY-MM-DD)")
+    base_version: str | None = Field(
+        default=None, description="the library clause's version the wording was negotiated from"
+    )
+    base_hash: str | None = Field(
+        default=None,
+        description="that clause's content hash (sha256:...), to notice upstream changes",
+    )
+    source: str | None = Field(default=None, description="the document it was adopted from")
+    answers: dict[str, AnswerValue] = Field(
+        default_factory=dict,
+        description="each answer the standard clause reads -> its value when the wording was agreed",
+    )
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Saved without empty fields."""
+        return {k: v for k, v in handler(self).items() if v not in (None, {}, [])}
+
+    def wording_hash(self, title: str) -> str:
+        """The hash of the agreed heading and words (what counsel's approval of it records)."""
+        from ..packs.hashing import text_hash
+
+        return text_hash([self.title or title, *self.paragraphs])
+
+    def printed(self, numbers: dict[str, str]) -> tuple[list[str], list[tuple[int, int, int, str]]]:
+        """The paragraphs with each cross-reference showing its target's number in ``numbers``,
+        and where each number now stands: ``(paragraph, start, end, target)``. A reference whose
+        number is no longer where it was recorded (the paragraph was edited by hand), or whose target
+        is not numbered in this agreement, is left as typed."""
+        paragraphs = list(self.paragraphs)
+        spans: list[tuple[int, int, int, str]] = []
+        by_paragraph: dict[int, list[NegotiatedRef]] = {}
+        for ref in self.refs:
+            by_paragraph.setdefault(ref.paragraph, []).append(ref)
+        for index, refs in by_paragraph.items():
+            if index >= len(paragraphs):
+                continue
+            text, out, shift, last = paragraphs[index], "", 0, 0
+            for ref in sorted(refs, key=lambda r: r.at):
+                end = ref.at + len(ref.number)
+                number = numbers.get(ref.target) or ""
+                if ref.at < last or text[ref.at : end] != ref.number or not number:
+                    continue
+                out += text[last : ref.at]
+                start = ref.at + shift
+                spans.append((index, start, start + len(number), ref.target))
+                out += number
+                shift += len(number) - len(ref.number)
+                last = end
+            paragraphs[index] = out + text[last:]
+        return paragraphs, spans
+
+
 class WizardState(Part):
     step: str | None = None
     field: str | None = Field(default=None, description="the answer (a draft path) it was on")
@@ -283,6 +366,11 @@ class Draft(Part):
     # instead of becoming 1
     values: dict[str, bool | str | int | float | dt.date | None] = Field(default_factory=dict)
     review: Review = Field(default_factory=Review, description="counsel's sign-off")
+    negotiated: dict[str, NegotiatedClause] = Field(
+        default_factory=dict,
+        description="clause id -> the wording the parties agreed for it, printed instead of the "
+        "library's text (written by 'audit --adopt'; see docs/drafts.md)",
+    )
     wizard: WizardState = Field(default_factory=WizardState)
 
     @model_validator(mode="after")

@@ -156,9 +156,14 @@ def is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool, dt.date))
 
 
+def _prose(value: Any) -> bool:
+    """A sentence rather than a word (negotiated paragraphs): one item a line, not ``[...]``."""
+    return isinstance(value, str) and len(value) > 40
+
+
 def to_node(value: Any, like: Any = None) -> Any:
     """``value`` (plain data from a draft) as round-trip nodes: lists of words in flow style
-    (``days: [mon, wed]``), everything else in block style."""
+    (``days: [mon, wed]``), everything else (lists of sentences too) in block style."""
     if isinstance(value, Mapping):
         out = CommentedMap()
         for key, item in value.items():
@@ -167,7 +172,7 @@ def to_node(value: Any, like: Any = None) -> Any:
     if isinstance(value, Sequence) and not isinstance(value, str):
         seq = CommentedSeq(to_node(item) for item in value)
         flow = isinstance(like, CommentedSeq) and like.fa.flow_style()
-        if flow or all(is_scalar(v) for v in value):
+        if flow or all(is_scalar(v) and not _prose(v) for v in value):
             seq.fa.set_flow_style()
         return seq
     return _scalar(value, like)

@@ -46,6 +46,9 @@ class AssembledClause(_Out):
     version: str
     paragraphs: list[str]
     refs: list[ClauseRef] = []
+    negotiated: bool = (
+        False  # prints the parties' agreed wording (draft.negotiated), not the library's
+    )
 
 
 class AssembledSection(_Out):
@@ -336,14 +339,19 @@ def build_agreement(
                 if not allow_incomplete:
                     problems.append(Problem(message, clause=clause.id))
                 paragraphs.append(f"[{message}]")
+            title, agreed = clause.title, draft.negotiated.get(clause.id)
+            if agreed is not None:  # the wording the parties agreed (docs/drafts.md)
+                title, (paragraphs, spans) = agreed.title or title, agreed.printed(numbers)
+                refs = [ClauseRef(paragraph=p, start=a, end=b, target=t) for p, a, b, t in spans]
             clauses.append(
                 AssembledClause(
                     number=clause_number,
                     id=clause.id,
-                    title=clause.title,
+                    title=title,
                     version=clause.version,
                     paragraphs=paragraphs,
                     refs=refs,
+                    negotiated=agreed is not None,
                 )
             )
         sections.append(

@@ -14,6 +14,7 @@ from ..engine.assembly import draft_hash, number_clauses
 from ..engine.coverage import Coverage, check_coverage
 from ..packs.deviations import deviations
 from ..packs.library import Library, StackEntry
+from ..word.negotiated import negotiated_deviations
 from .basis import answer_context
 from .model import (
     Checklist,
@@ -107,6 +108,7 @@ def build_checklist(
             numbers[clause.id] = number or section.title
     context = answer_context(library, draft)
     changes = library_deviations(library, numbers)
+    changes += negotiated_deviations(library, draft, numbers)  # the parties' agreed wording
     by_clause: dict[str, str] = {}
     for d in changes:
         if d.subject == "clause" and d.kind != "dropped":

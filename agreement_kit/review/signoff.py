@@ -103,8 +103,10 @@ def clause_changes(
     clause_id: str,
     included: set[str],
     answers: dict[str, AnswerValue] | None,
+    wording: str | None = None,
 ) -> list[str]:
-    """What changed in a clause since ``record`` was made (empty: nothing)."""
+    """What changed in a clause since ``record`` was made (empty: nothing). ``wording`` is the
+    hash of what the clause prints now (:func:`printed_wording`: negotiated wording counts)."""
     clause = library.clauses.get(clause_id)
     if clause is None:
         return ["the clause is no longer in the library"]
@@ -134,6 +136,11 @@ def clause_changes(
         else:
             version = f"version {record.version or '?'} → {clause.version}"
         out.append(f"{what} ({short(record.hash)} → {short(current)}, {version})")
+    elif wording and record.text and record.text != wording:
+        out.append(
+            "the wording it prints is not the one reviewed (negotiated wording was adopted, "
+            "changed or removed since)"
+        )
     pack = library.origins.get(clause_id, library.pack.id)
     if record.pack and record.pack != pack:
         out.append(f"it now comes from pack {pack} (was {record.pack})")
@@ -300,10 +307,19 @@ def clause_signoff(
     record = draft.review.clauses.get(clause_id)
     if record is None:
         return SignOff()
-    answers = (
-        clause_answers(library, draft, clause_id, context) if clause_id in library.clauses else None
-    )
-    return _signoff(record, clause_changes(record, library, clause_id, included, answers))
+    if clause_id not in library.clauses:
+        return _signoff(record, clause_changes(record, library, clause_id, included, None))
+    answers = clause_answers(library, draft, clause_id, context)
+    wording = printed_wording(library, draft, clause_id)
+    return _signoff(record, clause_changes(record, library, clause_id, included, answers, wording))
+
+
+def printed_wording(library: Library, draft: Draft, clause_id: str) -> str:
+    """The hash of the heading and words the clause prints: the parties' negotiated wording
+    (``draft.negotiated``) when there is one, else the library's (small edit by the word room)."""
+    clause = library.clauses[clause_id]
+    agreed = draft.negotiated.get(clause_id)
+    return agreed.wording_hash(clause.title) if agreed is not None else wording_hash(clause)
 
 
 def review_state(library: Library, draft: Draft, coverage: Coverage | None = None) -> ReviewSummary:
@@ -456,7 +472,7 @@ def sign_off(
                 **common,
                 version=clause.version,
                 hash=library.clause_hash(item),
-                text=wording_hash(clause),
+                text=printed_wording(library, draft, item),
                 pack=library.origins.get(item, library.pack.id),
                 group=clause.group,
                 answers=clause_answers(library, draft, item, context),

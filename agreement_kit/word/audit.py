@@ -546,8 +546,14 @@ def _other_changes(
         )
         if op == "insert":
             for j in range(j1, j2):
+                index = have[j][0]
+                after = _clause_before(returned, index)
                 inserted.append(
-                    {"text": b[j], "where": _where(returned.blocks, returned.owner, have[j][0])}
+                    {
+                        "text": b[j],
+                        "where": _where(returned.blocks, returned.owner, index),
+                        "after": after or "",
+                    }
                 )
         elif op == "delete":
             for i in range(i1, i2):
@@ -563,6 +569,17 @@ def _other_changes(
                 )
                 other.append({"was": was, "now": now, "where": spot})
     return inserted, other
+
+
+def _clause_before(returned: DocumentText, index: int) -> str | None:
+    """The clause whose text an inserted paragraph follows directly (nothing but other unclaimed
+    paragraphs between them: not past the signature page or an exhibit heading)."""
+    for k in range(index - 1, -1, -1):
+        if k in returned.owner:
+            return returned.owner[k]
+        if any(name.startswith("_akx_") for name in returned.blocks[k].anchors):
+            return None
+    return None
 
 
 def _answer_changes(

@@ -240,35 +240,74 @@ class RefField:
 
 def ref_fields(body: etree._Element) -> list[RefField]:
     """Every REF field in the body (complex fields; simple fields too)."""
+    return [f for p, _ in iter_paragraphs(body) for f in paragraph_ref_fields(p)]
+
+
+_OPEN, _CLOSE, _INDEX = "\ue000", "\ue001", 0xE100
+
+
+def paragraph_refs(p: etree._Element) -> tuple[str, list[tuple[int, int, str]]]:
+    """The paragraph's text as the audit reads it (pending changes rejected, normalised) and where
+    each REF field's result stands in it: ``(start, end, bookmark)``."""
+    from .ooxml import normalise, paragraph_text
+
+    copy_ = copy.deepcopy(p)
+    fields = paragraph_ref_fields(copy_)
+    for k, found in enumerate(fields):
+        texts = found.result_texts
+        if texts:
+            texts[0].text = _OPEN + chr(_INDEX + k) + (texts[0].text or "")
+            texts[-1].text = (texts[-1].text or "") + _CLOSE
+    marked = normalise(paragraph_text(copy_, "original"))
+    text, spans, open_at = "", [], []
+    i = 0
+    while i < len(marked):
+        ch = marked[i]
+        if ch == _OPEN and i + 1 < len(marked):
+            open_at.append((ord(marked[i + 1]) - _INDEX, len(text)))
+            i += 2
+            continue
+        if ch == _CLOSE and open_at:
+            k, start = open_at.pop()
+            if 0 <= k < len(fields) and len(text) > start:
+                spans.append((start, len(text), fields[k].bookmark))
+            i += 1
+            continue
+        text += ch
+        i += 1
+    return text, spans
+
+
+def paragraph_ref_fields(p: etree._Element) -> list[RefField]:
+    """The REF fields of one paragraph."""
     out: list[RefField] = []
-    for p, _ in iter_paragraphs(body):
-        state = None
-        instr = ""
-        results: list[etree._Element] = []
-        for el in p.iter(w("fldChar"), w("instrText"), w("t"), w("fldSimple")):
-            if el.tag == w("fldSimple"):
-                m = _REF.match(el.get(w("instr"), ""))
+    state = None
+    instr = ""
+    results: list[etree._Element] = []
+    for el in p.iter(w("fldChar"), w("instrText"), w("t"), w("fldSimple")):
+        if el.tag == w("fldSimple"):
+            m = _REF.match(el.get(w("instr"), ""))
+            if m:
+                out.append(RefField(m.group(1), list(el.iter(w("t"))), p))
+        elif el.tag == w("fldChar"):
+            kind = el.get(w("fldCharType"))
+            if kind == "begin":
+                state, instr, results = "instr", "", []
+            elif kind == "separate":
+                state = "result"
+            elif kind == "end":
+                m = _REF.match(instr)
                 if m:
-                    out.append(RefField(m.group(1), list(el.iter(w("t"))), p))
-            elif el.tag == w("fldChar"):
-                kind = el.get(w("fldCharType"))
-                if kind == "begin":
-                    state, instr, results = "instr", "", []
-                elif kind == "separate":
-                    state = "result"
-                elif kind == "end":
-                    m = _REF.match(instr)
-                    if m:
-                        out.append(RefField(m.group(1), results, p))
-                    state = None
-            elif el.tag == w("instrText") and state == "instr":
-                instr += el.text or ""
-            elif (
-                el.tag == w("t")
-                and state == "result"
-                and not any(a.tag == w("fldSimple") for a in el.iterancestors())
-            ):
-                results.append(el)
+                    out.append(RefField(m.group(1), results, p))
+                state = None
+        elif el.tag == w("instrText") and state == "instr":
+            instr += el.text or ""
+        elif (
+            el.tag == w("t")
+            and state == "result"
+            and not any(a.tag == w("fldSimple") for a in el.iterancestors())
+        ):
+            results.append(el)
     return out
 
 

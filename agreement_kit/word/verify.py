@@ -344,6 +344,7 @@ def build_record(agreement: Agreement, report: BuildReport) -> dict[str, Any]:
                     "hash": p.hash if p else None,
                     "pack": p.pack if p else None,
                     "text_hash": text_hash(clause.paragraphs),
+                    "negotiated": clause.negotiated,
                     "paragraphs": clause.paragraphs,
                 }
             )
