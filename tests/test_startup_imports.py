@@ -43,3 +43,22 @@ def test_command_does_not_import_document_libraries(args):
     code, _, heavy = result.stdout.strip().partition(" ")
     assert code in ("0", "1"), result.stdout
     assert heavy == "", f"{' '.join(args)} imported {heavy}"
+
+
+def test_building_the_parser_imports_no_models():
+    """--help and every command's start: the parser needs no pydantic, Jinja or YAML."""
+    code = (
+        "import sys; from agreement_kit.cli import build_parser; build_parser();"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pydantic', 'jinja2', 'yaml', 'ruamel', 'docxtpl', 'lxml', 'textual', 'rich'})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_checklist_formats_match_the_renderer():
+    from agreement_kit.cli.review import FORMATS as CLI_FORMATS
+    from agreement_kit.review.render import FORMATS
+
+    assert CLI_FORMATS == FORMATS

@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..review.render import FORMATS
 from .common import INCOMPLETE, OK, UserError, library_for, not_the_input, read_draft
+
+# review.render.FORMATS, written out so that building the parser (--help, every command's start)
+# does not import the checklist models; tests/test_startup_imports.py keeps the two equal
+FORMATS: tuple[str, ...] = ("table", "md", "html", "docx", "json")
 
 
 def _template_text(library: Any, draft: Any, coverage: Any, args: argparse.Namespace) -> Any:
