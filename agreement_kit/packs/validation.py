@@ -76,6 +76,16 @@ def validate(library: Library, packs: list[PackFiles], structure: bool = True) -
                     )
                 )
                 continue
+            except RecursionError:  # '((((…))))' nested thousands deep
+                problems.append(
+                    at(
+                        clause.id,
+                        ("text", i),
+                        f"paragraph {i + 1} nests brackets or expressions too deeply to be read",
+                        "write the expression without hundreds of nested brackets",
+                    )
+                )
+                continue
             except Exception as exc:  # e.g. arithmetic on constants that cannot be compiled
                 problems.append(
                     at(clause.id, ("text", i), f"paragraph {i + 1} cannot be compiled: {exc}")

@@ -366,6 +366,26 @@ def _parse(tags: list[Tag], checker: _Checker) -> Any:
     return ast
 
 
+def _too_deep(part: str, tags: list[Tag], checker: _Checker) -> None:
+    """Name the tag (or, failing that, the part) whose expression nests too deeply to read."""
+    message = "nests brackets or expressions too deeply to be read"
+    hint = "write the expression without hundreds of nested brackets"
+    env = _environment()
+    found = False
+    for tag in tags:
+        if not tag.text.startswith("{{"):
+            continue
+        try:
+            env.parse(_jinja_source(tag.text))
+        except RecursionError:
+            checker.tag_problem(tag, f"{_short(tag.text)} {message}", hint)
+            found = True
+        except TemplateSyntaxError:
+            continue
+    if not found:
+        checker.add(part, None, f"a tag in this part {message}", hint)
+
+
 # ----------------------------------------------------------------------------- variables
 
 
@@ -510,9 +530,12 @@ def _check_cached(_resolved: str, shown: str, _mtime: int, _size: int) -> tuple[
             continue
         if not _check_blocks(tags, checker):
             continue
-        ast = _parse(tags, checker)
-        if ast is not None:
-            _check_variables(ast, tags, checker)
+        try:
+            ast = _parse(tags, checker)
+            if ast is not None:
+                _check_variables(ast, tags, checker)
+        except RecursionError:  # '((((…))))' nested thousands deep: Jinja's parser gives up
+            _too_deep(name, tags, checker)
     errors = sorted(checker.problems, key=lambda p: _order(p.field))
     return (*errors, *sanitise_warnings(path))
 

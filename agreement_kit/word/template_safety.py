@@ -420,6 +420,7 @@ def _part_problems(path: Path, name: str, root: Any) -> list[Problem]:
                     code="template-active",
                 )
             )
+    out += _unseen_text_problems(path, name, root)
     # The template's own words pass the same text policy as packs and drafts.
     if name.rsplit("/", 1)[-1].startswith(
         ("document", "header", "footer", "footnotes", "endnotes")
@@ -437,6 +438,106 @@ def _part_problems(path: Path, name: str, root: Any) -> list[Problem]:
                     )
                 )
     return list(dict.fromkeys(out))
+
+
+# Formatting that keeps text from the reader: the build's self-check finds the clause text in the
+# XML, but Word would not show or print it (hidden), or it would read as deleted (struck through),
+# invisible (white) or unreadable (under 6 points). A template may style an agreement; it may not
+# make part of it disappear from the page.
+_OFF = ("0", "false", "off", "none")
+_TEXT_PARTS = ("document", "header", "footer", "footnotes", "endnotes", "styles", "numbering")
+MIN_HALF_POINTS = 12  # 6 pt
+
+
+def _shaded(*elements: Any) -> bool:
+    """Whether any of the property elements gives the text a coloured background."""
+    for element in elements:
+        if element is None:
+            continue
+        for shd in element.iter(f"{{{W}}}shd", f"{{{W}}}highlight"):
+            fill = (shd.get(f"{{{W}}}fill") or shd.get(f"{{{W}}}val") or "").lower()
+            if fill not in ("", "auto", "ffffff", "none", "white", "clear"):
+                return True
+    return False
+
+
+def _unseen(rpr: Any, shaded: bool = False) -> str | None:
+    """Why text with the run properties ``rpr`` cannot be seen as it is (None: it can). White
+    text on a coloured background (``shaded``: a table heading row) is readable."""
+    for child in rpr:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        local = tag.rsplit("}", 1)[-1]
+        value = (child.get(f"{{{W}}}val") or "").lower()
+        if local in ("vanish", "specVanish") and value not in _OFF:
+            return "hidden text (Word neither shows nor prints it)"
+        if local in ("strike", "dstrike") and value not in _OFF:
+            return "struck-through text (it reads as deleted)"
+        if (
+            local == "color"
+            and not shaded
+            and (
+                value == "ffffff"
+                or (child.get(f"{{{W}}}themeColor") or "").lower() in ("background1", "light1")
+            )
+        ):
+            return "white text (invisible on the page)"
+        if local in ("sz", "szCs") and value.isdigit() and int(value) < MIN_HALF_POINTS:
+            return f"text of {int(value) / 2:g} points (too small to read)"
+    return None
+
+
+def _unseen_text_problems(path: Path, name: str, root: Any) -> list[Problem]:
+    stem = name.rsplit("/", 1)[-1]
+    if not name.startswith("word/") or not stem.startswith(_TEXT_PARTS):
+        return []
+    hint = (
+        "remove that formatting in Word (Home > Font: Hidden, Strikethrough, white colour, size), "
+        "or in the style it comes from"
+    )
+    out: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(where: str, why: str) -> None:
+        if (where, why) not in seen and len(out) < 20:
+            seen.add((where, why))
+            out.append(
+                _problem(
+                    path,
+                    where,
+                    f"the template formats text as {why}; every word of an agreement must be "
+                    "readable on the page",
+                    hint,
+                    code="template-hidden-text",
+                )
+            )
+
+    if stem.startswith(("styles", "numbering")):
+        for rpr in root.iter(f"{{{W}}}rPr"):
+            parent = rpr.getparent()
+            if parent is None or parent.tag == f"{{{W}}}pPr":
+                continue
+            owner = next(
+                (a for a in rpr.iterancestors() if a.tag in (f"{{{W}}}style", f"{{{W}}}lvl")),
+                None,
+            )
+            # table styles put white text on the shaded rows and columns they define
+            table = owner is not None and owner.get(f"{{{W}}}type") == "table"
+            why = _unseen(rpr, shaded=table or _shaded(owner, parent))
+            if why:
+                label = owner.get(f"{{{W}}}styleId") if owner is not None else None
+                add(f"{name}, style {label}" if label else name, why)
+        return out
+    for number, paragraph in enumerate(root.iter(f"{{{W}}}p"), start=1):
+        for run in paragraph.iter(f"{{{W}}}r"):
+            rpr = run.find(f"{{{W}}}rPr")
+            if rpr is None or not "".join(t.text or "" for t in run.iter(f"{{{W}}}t")).strip():
+                continue
+            cell = next((a for a in paragraph.iterancestors() if a.tag == f"{{{W}}}tc"), None)
+            shaded = _shaded(rpr, paragraph.find(f"{{{W}}}pPr"), cell)
+            why = _unseen(rpr, shaded=shaded)
+            if why:
+                add(f"{name}, paragraph {number}", why)
+    return out
 
 
 # ----------------------------------------------------------------------------- tags
