@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "Problem": ".problems",
     "ProblemsError": ".problems",
     "render_docx": ".word.render",
+    "render_bytes": ".word.render",
     "build_counsel_copy": ".word.counsel",
     "Checklist": ".review.model",
     "build_checklist": ".review.checklist",
@@ -102,7 +103,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .textpolicy import text_problem
     from .word.counsel import build_counsel_copy
     from .word.pdf import convert_to_pdf, find_soffice, pdf_bytes
-    from .word.render import render_docx
+    from .word.render import render_bytes, render_docx
     from .word.template_check import check_template
 
 
@@ -154,6 +155,7 @@ __all__ = [
     "parse_draft",
     "parse_value",
     "pdf_bytes",
+    "render_bytes",
     "render_checklist",
     "render_docx",
     "review_state",

@@ -63,12 +63,15 @@ def guard_output(
     packs: Iterable[str | Path] = (),
     inputs: Iterable[str | Path] = (),
     kinds: Iterable[str] = (),
+    library: object | None = None,
 ) -> None:
     """Refuse (:class:`ProblemsError`, exit 2) an output ``out`` that is one of the run's inputs:
-    the draft, the template, a file of any clause pack, or any other path in ``inputs``; and, when
-    ``kinds`` lists the suffixes this output may have (``.md``...), an existing file of another
-    kind (``library docs -o draft.yaml``). Applies whatever ``--force`` says."""
+    the draft, the template, a file of any clause pack (``packs``, or every pack a loaded
+    ``library`` came from), or any other path in ``inputs``; and, when ``kinds`` lists the suffixes
+    this output may have (``.md``...), an existing file of another kind (``library docs -o
+    draft.yaml``). Applies whatever ``--force`` says."""
     out = Path(out)
+    packs = [*packs, *(pack_dirs(library) if library is not None else [])]
     named: list[tuple[str, Path]] = []
     if draft is not None:
         named.append(("the draft itself", Path(draft)))

@@ -252,4 +252,4 @@ def run_wizard(
             print(f"  The file {draft_path} was not changed. Fix it, then reopen.", file=sys.stderr)
         return 2
     code = app.run()
-    return code or 0
+    return code or app.return_code or 0  # a crash is not a success

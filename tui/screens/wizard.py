@@ -41,7 +41,7 @@ from ..answers import (
     stale_choices,
     without_stale_choices,
 )
-from ..generate import generate, outputs_for
+from ..generate import generate, outputs_for, refuse_inputs
 from ..messages import (
     AnswerChanged,
     ForgetStaleChoices,
@@ -443,6 +443,18 @@ class WizardScreen(Screen[None]):
         docx = Path(output).expanduser()
         if docx.suffix.lower() != ".docx":
             docx = docx.with_suffix(".docx")
+        try:  # never over the draft, the template or a pack file, whatever "Replace?" says
+            refuse_inputs(
+                self.library,
+                outputs_for(docx, pdf and not counsel),
+                template=self.session.template,
+                draft_path=self.session.path,
+            )
+        except ProblemsError as exc:
+            refused = "\n".join(str(p) for p in exc.problems)
+            pane.show_status(f"[b]Not generated:[/b] {escape(refused)}", error=True)
+            self.app.bell()
+            return
         existing = [str(p) for p in outputs_for(docx, pdf) if p.exists()]
         if existing:
 
@@ -487,6 +499,7 @@ class WizardScreen(Screen[None]):
                 overwrite=overwrite,
                 progress=progress,
                 counsel=counsel,
+                draft_path=self.session.path,
             )
         except ProblemsError as exc:
             lines = [exc.summary, *(str(p) for p in exc.problems)]
@@ -495,6 +508,12 @@ class WizardScreen(Screen[None]):
             self.post_message(GenerateFinished([], error=f"{exc} already exists; not replaced"))
         except OSError as exc:
             self.post_message(GenerateFinished([], error=f"could not write: {exc}"))
+        except Exception as exc:  # a bug must not take the wizard (and the answers on screen) down
+            self.post_message(
+                GenerateFinished(
+                    [], error=f"could not generate: {type(exc).__name__}: {exc} (please report it)"
+                )
+            )
         else:
             written = [str(out.docx.resolve())]
             if out.pdf:
