@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -11,8 +13,8 @@ import pytest
 
 from agreement_kit import assemble, load_draft, load_library
 from agreement_kit.cli import main
-from agreement_kit.word.ooxml import read_parts
-from agreement_kit.word.redline import document_texts, resolve
+from agreement_kit.word.ooxml import normalise, read_parts
+from agreement_kit.word.redline import document_texts, redline, resolve
 from agreement_kit.word.render import render_bytes
 from tests.office import libreoffice_convert, needs_soffice
 
@@ -93,3 +95,114 @@ def test_libreoffice_opens_the_redline(versions, tmp_path):
     pdf = libreoffice_convert(redline, "pdf", tmp_path)
     assert pdf.is_file() and pdf.stat().st_size > 10_000
     assert io.BytesIO(pdf.read_bytes()).read(4) == b"%PDF"
+
+
+def _with_reworded_definitions(library, draft):
+    """The draft with its definitions clause negotiated: words added before a cross-reference."""
+    from agreement_kit.drafts.model import NegotiatedClause, NegotiatedRef
+
+    clause = next(
+        c for s in assemble(library, draft).sections for c in s.clauses if c.id == "definitions"
+    )
+    ref = clause.refs[0]
+    lead = "In this Agreement: "
+    paragraphs = list(clause.paragraphs)
+    paragraphs[ref.paragraph] = lead + paragraphs[ref.paragraph]
+    refs = [
+        NegotiatedRef(
+            paragraph=ref.paragraph,
+            at=ref.start + len(lead),
+            number=clause.paragraphs[ref.paragraph][ref.start : ref.end],
+            target=ref.target,
+        )
+    ]
+    agreed = NegotiatedClause(paragraphs=paragraphs, refs=refs)
+    return draft.model_copy(update={"negotiated": {"definitions": agreed}})
+
+
+def _paragraph(data: bytes, bookmark: str):
+    from lxml import etree
+
+    root = etree.fromstring(read_parts(data)["word/document.xml"])
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return next(
+        p
+        for p in root.iter(f"{w}p")
+        if any(b.get(f"{w}name") == bookmark for b in p.iter(f"{w}bookmarkStart"))
+    )
+
+
+def test_a_reworded_paragraph_keeps_its_cross_reference_field():
+    library = load_library()
+    draft = load_draft(RIVERTON)
+    old = render_bytes(assemble(library, draft))
+    new = render_bytes(assemble(library, _with_reworded_definitions(library, draft)))
+    data, count = redline(old, new, author="District counsel", date="2027-06-01T00:00:00Z")
+    assert count == 1
+    p = _paragraph(data, "_akp3_definitions")  # the paragraph with the reference
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    assert [t.text for t in p.iter(f"{w}instrText")] == [" REF _akh_placement_schedule \\w \\h "]
+    inserted = ["".join(t.text for t in i.iter(f"{w}t")) for i in p.iter(f"{w}ins")]
+    assert inserted == ["In this Agreement: "]
+    assert resolve(data, accept=True) == document_texts(new)
+    assert resolve(data, accept=False) == document_texts(old)
+
+
+def test_a_renumbered_reference_is_a_tracked_change_of_the_field():
+    import copy
+
+    from agreement_kit.word.redline import Marker, redline_paragraph
+
+    library = load_library()
+    data = render_bytes(assemble(library, load_draft(RIVERTON)))
+    old = _paragraph(data, "_akp3_definitions")
+    new = copy.deepcopy(old)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    result = next(t for t in new.iter(f"{w}t") if t.text == "3.1")
+    result.text = "4.1"  # the target moved to Article 4
+    assert redline_paragraph(old, new, Marker("counsel", "2027-06-01T00:00:00Z"))
+    deleted = next(new.iter(f"{w}del"))
+    assert [t.text for t in deleted.iter(f"{w}delInstrText")] == [
+        " REF _akh_placement_schedule \\w \\h "
+    ]
+    assert [t.text for t in deleted.iter(f"{w}delText")] == ["3.1"]
+    added = next(new.iter(f"{w}ins"))
+    assert [t.text for t in added.iter(f"{w}instrText")] == [
+        " REF _akh_placement_schedule \\w \\h "
+    ]
+    assert [t.text for t in added.iter(f"{w}t")] == ["4.1"]
+
+
+def _uno_python() -> str | None:
+    """A Python with LibreOffice's UNO bridge (Debian's python3-uno), if there is one."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3") or ""):
+        if candidate and Path(candidate).exists():
+            found = subprocess.run([candidate, "-c", "import uno"], capture_output=True, timeout=60)
+            if found.returncode == 0:
+                return candidate
+    return None
+
+
+@pytest.mark.slow
+@needs_soffice
+@pytest.mark.parametrize("mode", ["accept", "reject"])
+def test_libreoffice_accept_all_gives_new_and_reject_all_gives_old(versions, tmp_path, mode):
+    python = _uno_python()
+    if python is None:
+        pytest.skip("no Python with LibreOffice's UNO bridge (apt-get install python3-uno)")
+    _, _, redline_path, (old, new) = versions
+    done = subprocess.run(
+        [
+            python,
+            str(ROOT / "tests" / "uno_tracked.py"),
+            str(redline_path),
+            mode,
+            str(tmp_path / "p"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    got = [t for t in (normalise(x) for x in json.loads(done.stdout)) if t]
+    assert got == document_texts(new if mode == "accept" else old)

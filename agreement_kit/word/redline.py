@@ -100,27 +100,123 @@ def _append(p: etree._Element, el: etree._Element) -> None:
         p.append(el)
 
 
+@dataclass
+class _Atom:
+    """A piece of a paragraph the redline keeps whole: a word (or the space after it) of one run,
+    with that run's properties, or a whole field (its runs), whose text is its result."""
+
+    text: str
+    rpr: etree._Element | None = None
+    runs: list[etree._Element] | None = None  # a field, or a run that is more than text
+
+
+def _run_text(r: etree._Element) -> str:
+    return paragraph_text(r)
+
+
+def _atoms(p: etree._Element) -> list[_Atom]:
+    out: list[_Atom] = []
+    field: list[etree._Element] | None = None
+    depth = 0
+    for child in p:
+        if child.tag != w("r"):
+            continue  # pPr, bookmarks, comment ranges: kept where they are or dropped
+        chars = child.findall(w("fldChar"))
+        if field is not None or chars:
+            field = field if field is not None else []
+            field.append(child)
+            for fc in chars:
+                kind = fc.get(w("fldCharType"))
+                depth += 1 if kind == "begin" else -1 if kind == "end" else 0
+            if depth <= 0:
+                out.append(_Atom(_field_result(field), runs=field))
+                field, depth = None, 0
+            continue
+        plain = all(c.tag in (w("rPr"), w("t")) for c in child)
+        if not plain:
+            out.append(_Atom(_run_text(child), runs=[child]))
+            continue
+        rpr = child.find(w("rPr"))
+        for token in tokens("".join(t.text or "" for t in child.findall(w("t")))):
+            out.append(_Atom(token, rpr))
+    if field:  # a field left open: keep its runs whole
+        out.append(_Atom(_field_result(field), runs=field))
+    return out
+
+
+def _field_result(runs: list[etree._Element]) -> str:
+    shown, text = False, []
+    for r in runs:
+        for el in r:
+            if el.tag == w("fldChar"):
+                shown = el.get(w("fldCharType")) == "separate"
+            elif el.tag == w("t") and shown:
+                text.append(el.text or "")
+    return "".join(text)
+
+
+def _rpr_key(rpr: etree._Element | None) -> bytes:
+    return etree.tostring(rpr) if rpr is not None else b""
+
+
+def _put(p: etree._Element, atoms: list[_Atom], kind: str | None, marker: Marker) -> None:
+    """Write ``atoms`` into ``p`` (before its anchors' ends): words of one formatting as one run,
+    fields and other runs whole; inside a tracked insertion or deletion when ``kind`` says so."""
+    deleted = kind == "del"
+    pieces: list[etree._Element] = []
+    i = 0
+    while i < len(atoms):
+        atom = atoms[i]
+        if atom.runs is not None:
+            for r in atom.runs:
+                r = copy.deepcopy(r)
+                if deleted:
+                    for t in r.iter(w("t")):
+                        t.tag = w("delText")
+                    for t in r.iter(w("instrText")):
+                        t.tag = w("delInstrText")
+                pieces.append(r)
+            i += 1
+            continue
+        j = i
+        while (
+            j < len(atoms)
+            and atoms[j].runs is None
+            and _rpr_key(atoms[j].rpr) == _rpr_key(atom.rpr)
+        ):
+            j += 1
+        pieces.append(_text_run("".join(x.text for x in atoms[i:j]), atom.rpr, deleted))
+        i = j
+    if kind is None:
+        for piece in pieces:
+            _append(p, piece)
+        return
+    wrapper = marker.stamp(etree.Element(w(kind)))
+    for piece in pieces:
+        wrapper.append(piece)
+    _append(p, wrapper)
+
+
 def redline_paragraph(old: etree._Element, new: etree._Element, marker: Marker) -> bool:
-    """Rewrite ``new`` as tracked changes from ``old``'s text; False if they read the same."""
-    a_text, b_text = paragraph_text(old), paragraph_text(new)
-    if normalise(a_text) == normalise(b_text):
+    """Rewrite ``new`` as tracked changes from ``old``'s text; False if they read the same.
+
+    Words keep their own run's formatting, and a field (a REF cross-reference) stays a field:
+    unchanged, it is NEW's field; renumbered or removed, OLD's field is a tracked deletion."""
+    if normalise(paragraph_text(old)) == normalise(paragraph_text(new)):
         return False
-    rpr = _first_rpr(new) or _first_rpr(old)
-    a, b = tokens(a_text), tokens(b_text)
+    a, b = _atoms(old), _atoms(new)
     _clear_runs(new)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [x.text for x in a], [x.text for x in b], autojunk=False
+    )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            _append(new, _text_run("".join(b[j1:j2]), rpr))
+            _put(new, b[j1:j2], None, marker)
             continue
         if i2 > i1:
-            d = marker.stamp(etree.Element(w("del")))
-            d.append(_text_run("".join(a[i1:i2]), rpr, deleted=True))
-            _append(new, d)
+            _put(new, a[i1:i2], "del", marker)
         if j2 > j1:
-            ins = marker.stamp(etree.Element(w("ins")))
-            ins.append(_text_run("".join(b[j1:j2]), rpr))
-            _append(new, ins)
+            _put(new, b[j1:j2], "ins", marker)
     return True
 
 
