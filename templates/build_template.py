@@ -32,7 +32,15 @@ ACCENT = "D9D9D9"  # table heading shading
 DRAFT_RED = "C00000"
 SCHEDULE_WIDTHS = [2200, 1700, 2000, 1760, 1700]
 CONTACT_WIDTHS = [2240, 2300, 2260, 2560]
-COST_WIDTHS = [5840, 2800]
+RATE_WIDTHS = [
+    2340,
+    1000,
+    1100,
+    1200,
+    1500,
+    1500,
+]  # agency, hours/week, hours/year, rate, est., cap
+FEE_WIDTHS = [3240, 1500, 1500, 2400]  # agency, hours a week, share of hours, share of the fee
 NO_INDENT = '<w:ind w:firstLine="0"/>'
 HEADER_WIDTHS = [TEXT_WIDTH - 3600, 3600]
 SIGNATURE_INDENT = 3600  # signature blocks sit in the right half of the page
@@ -203,6 +211,40 @@ def table(rows: str, widths: list[int], *, indent: int = 0, borders: bool = True
         'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
     )
     return f"<w:tbl><w:tblPr>{props}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+
+
+def total_row(tags: list[str], widths: list[int], loop_tag: str) -> str:
+    """A bold row shown only when ``loop_tag``'s condition holds (docxtpl {%tr if %})."""
+    body = row(
+        "".join(
+            cell(para(run(t, bold=True), style="TableText"), w)
+            for t, w in zip(tags, widths, strict=True)
+        )
+    )
+    return loop_row(f"{{%tr if {loop_tag} %}}", widths) + body + loop_row("{%tr endif %}", widths)
+
+
+def cost_table(headings: list[str], fields: list[str], widths: list[int]) -> str:
+    """The per-agency cost table under a cost-share clause: one row per agency, then the total."""
+    head = row(
+        "".join(
+            cell(p(h, "TableHeading"), w, shade=True) for h, w in zip(headings, widths, strict=True)
+        ),
+        header=True,
+    )
+    body = row(
+        "".join(
+            cell(p(f"{{{{ line.{f} }}}}", "TableText"), w)
+            for f, w in zip(fields, widths, strict=True)
+        )
+    )
+    rows = (
+        loop_row("{%tr for line in c.cost.lines %}", widths)
+        + body
+        + loop_row("{%tr endfor %}", widths)
+        + total_row([f"{{{{ c.cost.total.{f} }}}}" for f in fields], widths, "c.cost.total")
+    )
+    return table(head + rows, widths, indent=INDENT)
 
 
 def data_table(
@@ -412,6 +454,18 @@ def styles_xml() -> str:
             rpr='<w:sz w:val="21"/><w:szCs w:val="21"/>',
         ),
         pstyle(
+            "TableCaption",
+            "Table Caption",
+            ppr="<w:keepNext/>" + spacing(before=60, after=60) + f'<w:ind w:left="{INDENT}"/>',
+            rpr="<w:b/><w:bCs/>",
+        ),
+        pstyle(
+            "TableNote",
+            "Table Note",
+            ppr=spacing(before=60, after=200) + f'<w:ind w:left="{INDENT}"/>',
+            rpr='<w:i/><w:iCs/><w:sz w:val="20"/><w:szCs w:val="20"/>',
+        ),
+        pstyle(
             "TableHeading",
             "Table Heading",
             based="TableText",
@@ -590,12 +644,22 @@ def signature_blocks() -> str:
 
 
 def document_xml() -> str:
-    cost_table = data_table(
-        ["{{ c.table.label_heading }}", "{{ c.table.value_heading }}"],
-        ["{{ row.label }}", "{{ row.value }}"],
-        "row in c.table.rows",
-        COST_WIDTHS,
-        indent=INDENT,
+    rate_table = cost_table(
+        [
+            "Agency",
+            "Hours a week",
+            "Hours a year",
+            "Hourly rate",
+            "Estimated payment",
+            "Not to exceed",
+        ],
+        ["agency", "weekly_hours", "annual_hours", "rate", "amount", "cap"],
+        RATE_WIDTHS,
+    )
+    fee_table = cost_table(
+        ["Agency", "Hours a week", "Share of hours", "Share of the fee"],
+        ["agency", "weekly_hours", "annual_hours", "amount"],
+        FEE_WIDTHS,
     )
     body = [
         control("{%p if not final %}"),
@@ -622,10 +686,14 @@ def document_xml() -> str:
         control("{%p for para in c.paragraphs %}"),
         p("{{ para }}", "BodyText"),
         control("{%p endfor %}"),
-        control("{%p if c.table %}"),
-        p("{{ c.table.caption }}", "BodyText", ppr="<w:keepNext/>"),
-        cost_table,
-        p("", "BodyText", ppr=spacing(after=120)),
+        control("{%p if c.cost %}"),
+        p("{{ c.cost.caption }}", "TableCaption"),
+        control("{%p if c.cost.kind == 'rate' %}"),
+        rate_table,
+        control("{%p else %}"),
+        fee_table,
+        control("{%p endif %}"),
+        p("{{ c.cost.note }}", "TableNote"),
         control("{%p endif %}"),
         control("{%p endfor %}"),
         control("{%p endfor %}"),

@@ -64,8 +64,10 @@ def test_the_summary_names_the_toggled_clause_and_the_changed_answer(versions, c
     payload = json.loads(capsys.readouterr().out)
     assert [c["id"] for c in payload["clauses_removed"]] == ["advisory-committee"]
     reworded = {c["id"]: c for c in payload["clauses_reworded"]}
+    # the share, and the first-year estimate the clause computes from it
     assert reworded["cost-share-percentage"]["changes"] == [
-        {"op": "replace", "old": "75%", "new": "60%"}
+        {"op": "replace", "old": "75%", "new": "60%"},
+        {"op": "replace", "old": "$85,082,", "new": "$68,066,"},
     ]
     answers = {a["answer"]: (a["old"], a["new"]) for a in payload["answers_changed"]}
     assert answers["values.cost_share_percent"] == (75, 60)

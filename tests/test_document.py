@@ -20,7 +20,7 @@ from lxml import etree
 from agreement_kit import __version__, assemble, load_draft
 from agreement_kit.cli import main
 from agreement_kit.drafts.model import Draft
-from agreement_kit.engine.assembly import AssembledClause, AssembledSection, draft_hash
+from agreement_kit.engine.assembly import draft_hash
 from agreement_kit.word.render import render_docx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +54,7 @@ def three_agency_draft(draft: Draft) -> Draft:
         "attest": {"name": "Ida Ruiz", "title": "Village Clerk"},
     }
     data["agencies"] = [first, sheriff, village]
+    data["values"]["not_to_exceed"] = 200000  # three agencies cost more than Riverton's one
     placements = data["program"]["placements"]
     data["program"]["placements"] = [
         {**placements[0], "agency": 0},
@@ -330,44 +331,36 @@ def test_exhibit_b_follows_the_policy_options(riverton, library, tmp_path, compl
 
 
 @pytest.mark.parametrize(
-    ("clause_id", "values", "expected"),
+    ("choice", "heading", "expected"),
     [
-        (
-            "cost-share-percentage",
-            {"cost_share_percent": 40, "cost_weeks": 36},
-            ["40%", "60%", "36"],
-        ),
-        ("cost-share-flat-fee", {"annual_fee": 52500}, ["$52,500"]),
-        ("cost-share-none", {}, None),
+        ("cost-share-percentage", "Not to exceed", ["$85,082", "$90,000"]),
+        ("cost-share-flat-fee", "Share of the fee", ["$52,500"]),
+        ("cost-share-none", None, None),
     ],
 )
 def test_cost_table_when_a_cost_share_clause_is_included(
-    library, complete_draft, tmp_path, clause_id, values, expected
+    library, complete_draft, tmp_path, choice, heading, expected
 ):
-    agreement = assemble(library, complete_draft, today=TODAY)
-    sections = [  # whatever cost clause the sample chose is replaced by the one under test
-        s.model_copy(
-            update={"clauses": [c for c in s.clauses if not c.id.startswith("cost-share")]}
-        )
-        for s in agreement.sections
-    ]
-    last = sections[-1]
-    number = f"{last.number}.{len(last.clauses) + 1}"
-    cost = AssembledClause(
-        number=number, id=clause_id, title="Cost sharing", version="1.0.0", paragraphs=["Text."]
+    choices = {**complete_draft.clauses.alternatives, "cost-share": choice}
+    draft = complete_draft.model_copy(
+        update={
+            "clauses": complete_draft.clauses.model_copy(update={"alternatives": choices}),
+            "values": {**complete_draft.values, "annual_fee": 52500},
+        }
     )
-    sections[-1] = AssembledSection(**{**last.model_dump(), "clauses": [*last.clauses, cost]})
-    agreement = agreement.model_copy(update={"sections": sections, "values": values})
-    out = render_docx(agreement, tmp_path / "cost.docx")
-    document = docx.Document(str(out))
-    tables = [t for t in document.tables if t.rows[0].cells[0].text == "Item"]
+    agreement, document = build(library, draft, tmp_path / "cost.docx")
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "Agency"]
     if expected is None:
         assert tables == []
         return
     (table,) = tables
-    amounts = [row.cells[1].text for row in table.rows[1:]]
-    assert amounts == expected
-    assert f"Section {number}" in body_text(document)
+    headings = [c.text for c in table.rows[0].cells]
+    assert heading in headings
+    (row,) = table.rows[1:]  # one agency: no total row
+    assert row.cells[0].text == draft.agencies[0].name
+    assert [c.text for c in row.cells if c.text.startswith("$")][-len(expected) :] == expected
+    number = next(c.number for s in agreement.sections for c in s.clauses if c.id == choice)
+    assert f"(Section {number})" in body_text(document)
 
 
 # ----------------------------------------------------------------------------- properties, XML

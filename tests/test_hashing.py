@@ -39,7 +39,7 @@ def test_whitespace_and_guidance_do_not_change_hash():
 def test_tier_covers_and_inputs_are_part_of_hash():
     clause = load_library().clauses["cost-share-percentage"]
     base = clause_hash(clause)
-    assert clause_hash(clause.model_copy(update={"status": "required"})) != base
+    assert clause_hash(clause.model_copy(update={"status": "optional"})) != base
     assert clause_hash(clause.model_copy(update={"covers": ["A"]})) != base
     changed = clause.inputs[0].model_copy(update={"default": 60})
     assert clause_hash(clause.model_copy(update={"inputs": [changed, *clause.inputs[1:]]})) != base

@@ -17,6 +17,7 @@ from ..packs.library import Library
 from ..problems import Problem, ProblemsError
 from .context import DISTRICT_KINDS, days_text, join_and
 from .coverage import Coverage, answer_values, option_values
+from .costs import CostEstimate, cost_estimate
 from .parties import Party, SignatureBlock, party_list, signature_blocks
 from .templating import ClauseRenderError
 from .values import typed_values
@@ -113,6 +114,7 @@ class Agreement(_Out):
     values: dict[str, Any]
     options: dict[str, Any]
     provenance: Provenance
+    cost: CostEstimate | None = None  # the per-agency cost table (engine/costs.py)
 
     def clause_numbers(self) -> dict[str, str]:
         return {c.id: c.number for s in self.sections for c in s.clauses}
@@ -396,6 +398,7 @@ def build_agreement(
             if v is not None
         },
         options=option_values(library, draft),
+        cost=cost_estimate(draft, answer_values(library, draft)),
         provenance=Provenance(
             pack_id=library.pack.id,
             pack_version=library.pack.version,

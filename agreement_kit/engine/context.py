@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..drafts.model import Agency, Approval, Draft, Placement
+from .costs import cap_check, cost_estimate, hours_text, money_text, placement_hours
 from .parties import (
     LISTED_KINDS,
     agency_description,
@@ -63,6 +64,7 @@ SOURCES: dict[str, str] = {
     "agencies.*.municipality.kind_label": "agencies.*.municipality.kind",
     "agencies.*.label": "agencies.*.name",
     "agencies.*.municipality.the_name": "agencies.*.municipality.name",
+    "agencies.*.municipality.The_name": "agencies.*.municipality.name",
     "agencies.*.municipality.body": "agencies.*.municipality.governing_body",
     "agencies.*.municipality.body_of": "agencies.*.municipality.governing_body",
     "agencies.*.municipality.description": "agencies.*.municipality.name",
@@ -77,6 +79,13 @@ SOURCES: dict[str, str] = {
     "program.placements.*.days_text": "program.placements.*.days",
     "program.placements.*.hours": "program.placements.*.start|program.placements.*.end",
     "program.placements.*.agency_name": "agencies.*.name",
+    "program.placements.*.weekly_hours": (
+        "program.placements.*.days|program.placements.*.start|program.placements.*.end"
+    ),
+    "cost.estimate": (
+        "agencies.*.hourly_cost|values.cost_share_percent|values.cost_weeks"
+        "|program.placements.*.days|program.placements.*.start|program.placements.*.end"
+    ),
     "program.buildings": "program.placements.*.building",
     "program.officers.*.agency_name": "agencies.*.name",
     "term.effective_date": "term.effective",
@@ -117,6 +126,11 @@ def _person(p: Any) -> dict[str, Any]:
     return {"name": p.name, "title": p.title}
 
 
+def _capital(text: str | None) -> str | None:
+    """'the City of Riverton' -> 'The City of Riverton' (for the start of a sentence)."""
+    return text[:1].upper() + text[1:] if text else text
+
+
 def _approval(approval: Approval, final: bool) -> dict[str, Any]:
     return {
         "resolution": approval.resolution,
@@ -136,6 +150,7 @@ def _agency(a: Agency, number: int, final: bool) -> dict[str, Any]:
         "municipality": {
             "name": a.municipality.name,
             "the_name": with_article(a.municipality.name),
+            "The_name": _capital(with_article(a.municipality.name)),
             "kind": kind,
             "kind_label": MUNICIPALITY_KINDS.get(kind or ""),
             "listed": kind in LISTED_KINDS if kind else None,
@@ -168,6 +183,7 @@ def _placement(p: Placement, draft: Draft) -> dict[str, Any]:
         "end": clock(p.end),
         "hours": hours,
         "agency_name": _agency_name(draft, p.agency),
+        "weekly_hours": hours_text(placement_hours(p)),
     }
 
 
@@ -259,8 +275,18 @@ def clause_context(draft: Draft, options: dict[str, Any], values: dict[str, Any]
             "buildings": join_and(buildings) if buildings and all(buildings) else None,
         },
         "term": _term(draft),
+        "cost": _cost(draft, values),
         "options": dict(options),
         "values": dict(values),
+    }
+
+
+def _cost(draft: Draft, values: dict[str, Any]) -> dict[str, Any]:
+    """The cost estimate as clause text prints it (see :mod:`.costs`)."""
+    estimate = cost_estimate(draft, values)
+    return {
+        "estimate": money_text(estimate.estimate),
+        "check": cap_check(estimate),
     }
 
 

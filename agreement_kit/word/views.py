@@ -9,17 +9,20 @@ from __future__ import annotations
 import re
 import types
 import typing
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from ..engine.assembly import Agreement, AssembledClause, Provenance
+from ..engine.costs import CostEstimate, hours_text, money_text, percent_number, percent_text
 from ..engine.parties import Party, SignatureBlock, Signer, with_article
 
 DRAFT_MARK = "Draft \u2014 for review by counsel"
 BLANK = "_" * 24  # an unanswered name on the signature page is a line to fill in by hand
 SCHEDULE_CLAUSE = "placement-schedule"  # Exhibit A points to it when the pack has it
-COST_CLAUSES = ("cost-share-percentage", "cost-share-flat-fee", "cost-share-none")
+# The cost-share clauses that print a per-agency table under them, and which kind of table.
+COST_TABLES = {"cost-share-percentage": "rate", "cost-share-flat-fee": "fee"}
 
 
 class _View(BaseModel):
@@ -43,13 +46,35 @@ class ClauseTable(_View):
     rows: list[TableRow]
 
 
+class CostLine(_View):
+    """One row of the cost table: an agency (or the total)."""
+
+    agency: str
+    weekly_hours: str  # Scheduled Hours a week
+    annual_hours: str  # rate table: Scheduled Hours a year; fee table: share of all hours ("62.5%")
+    rate: str  # rate table: the agency's estimated hourly rate ("" in the fee table and totals)
+    amount: str  # rate table: estimated District payment; fee table: the agency's share of the fee
+    cap: str  # rate table: the agency's share of the Not-to-Exceed Amount ("" in the fee table)
+
+
+class CostTableView(_View):
+    """The per-agency cost table printed under a cost-share clause."""
+
+    kind: str  # "rate" (cost share over hours) or "fee" (annual fee divided by hours)
+    caption: str
+    lines: list[CostLine]
+    total: CostLine | None  # with several agencies: the sums (they add up by construction)
+    note: str  # how the figures are computed and rounded
+
+
 class ClauseView(_View):
     number: str
     id: str
     title: str
     version: str
     paragraphs: list[str]
-    table: ClauseTable | None = None
+    table: ClauseTable | None = None  # headline figures of a cost-share clause (two columns)
+    cost: CostTableView | None = None  # the per-agency cost table of a cost-share clause
 
 
 class SectionView(_View):
@@ -248,68 +273,119 @@ def _recitals(agreement: Agreement) -> tuple[list[Recital], Recital]:
     return whereas, now
 
 
-def _number(value: Any) -> str:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{number:g}" if number % 1 else f"{int(number):,}"
-
-
-def _money(value: Any) -> str:
-    try:
-        amount = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return f"${amount:,.2f}" if amount % 1 else f"${amount:,.0f}"
-
-
-def _cost_table(clause: AssembledClause, values: dict[str, Any], many: bool) -> ClauseTable | None:
-    """The table printed under a cost-share clause (none for 'each party bears its own costs')."""
-    rows: list[TableRow] = []
-    agency = "Each Agency's" if many else "Agency's"
-    if clause.id == "cost-share-percentage":
-        share = values.get("cost_share_percent")
-        if share is not None:
-            label = "District's share of Officers' wages and benefits"
-            rows.append(TableRow(label=label, value=f"{_number(share)}%"))
-            try:
-                rest = 100 - float(share)
-            except (TypeError, ValueError):
-                rest = None
-            if rest is not None:
-                label = f"{agency} share (the balance)"
-                rows.append(TableRow(label=label, value=f"{_number(rest)}%"))
-        weeks = values.get("cost_weeks")
-        if weeks is not None:
-            label = "Weeks of service in the school year that the District's share covers"
-            rows.append(TableRow(label=label, value=_number(weeks)))
-    elif clause.id == "cost-share-flat-fee":
-        fee = values.get("annual_fee")
-        if fee is not None:
-            label = "Annual fee paid by the District" + (" (all Agencies together)" if many else "")
-            rows.append(TableRow(label=label, value=_money(fee)))
-    if not rows:
-        return None
-    return ClauseTable(
-        caption=f"Cost summary (Section {clause.number}):" if clause.number else "Cost summary:",
+def _cost_views(
+    clause: AssembledClause, cost: CostEstimate | None, many: bool
+) -> tuple[ClauseTable | None, CostTableView | None]:
+    """What prints under a cost-share clause: the per-agency table (and, for templates that want a
+    two-column summary, the headline figures). Nothing for 'no cost to the District'."""
+    kind = COST_TABLES.get(clause.id)
+    if kind is None or cost is None:
+        return None, None
+    where = f" (Section {clause.number})" if clause.number else ""
+    summary: list[TableRow] = []
+    if kind == "rate":
+        if cost.share is not None:
+            summary.append(TableRow(label="District share", value=percent_number(cost.share)))
+        if cost.weeks is not None:
+            summary.append(TableRow(label="Weeks used for the estimate", value=f"{cost.weeks:f}"))
+        if cost.estimate is not None:
+            summary.append(TableRow(label="First-year estimate", value=_m(cost.estimate)))
+        if cost.cap is not None:
+            summary.append(TableRow(label="Not-to-Exceed Amount", value=_m(cost.cap)))
+        lines = [
+            CostLine(
+                agency=a.agency or a.party,
+                weekly_hours=hours_text(a.weekly_hours) or "",
+                annual_hours=hours_text(a.annual_hours) or "",
+                rate=money_text(a.hourly_cost) or "",
+                amount=_m(a.estimate),
+                cap=_m(a.cap_share),
+            )
+            for a in cost.agencies
+        ]
+        total = CostLine(
+            agency="Total",
+            weekly_hours=hours_text(cost.weekly_hours) or "",
+            annual_hours=hours_text(cost.annual_hours) or "",
+            rate="",
+            amount=_m(cost.estimate),
+            cap=_m(cost.cap),
+        )
+        share = percent_number(cost.share) if cost.share is not None else "the District's share"
+        weeks = f"{cost.weeks:f}" if cost.weeks is not None else "the stated number of"
+        note = (
+            f"Hours a year are hours a week times {weeks} weeks. Each estimated payment is hours a "
+            f"year times the Agency's estimated hourly rate times {share}, rounded to the nearest "
+            "whole dollar"
+            + (
+                "; the Not-to-Exceed Amount is divided in proportion to the estimates, in whole "
+                "dollars that add up to it."
+                if many
+                else "."
+            )
+        )
+        caption = f"First-year cost estimate{where}"
+    else:
+        if cost.fee is not None:
+            summary.append(TableRow(label="Annual fee", value=_m(cost.fee)))
+        lines = [
+            CostLine(
+                agency=a.agency or a.party,
+                weekly_hours=hours_text(a.weekly_hours) or "",
+                annual_hours=percent_text(a.hours_share) or "",
+                rate="",
+                amount=_m(a.fee_share),
+                cap="",
+            )
+            for a in cost.agencies
+        ]
+        total = CostLine(
+            agency="Total",
+            weekly_hours=hours_text(cost.weekly_hours) or "",
+            annual_hours="100%",
+            rate="",
+            amount=_m(cost.fee_total),
+            cap="",
+        )
+        note = (
+            "Each Agency's share of the fee follows its share of the Scheduled Hours, in whole "
+            "dollars that add up to the fee."
+        )
+        caption = f"Division of the annual fee{where}"
+    table = ClauseTable(
+        caption=f"Cost summary{where}:",
         label_heading="Item",
         value_heading="Amount",
-        rows=rows,
+        rows=summary,
     )
+    view = CostTableView(
+        kind=kind,
+        caption=caption,
+        lines=lines,
+        total=total if many else None,
+        note=note,
+    )
+    return (table if summary else None), view
+
+
+def _m(amount: Decimal | None) -> str:
+    return money_text(amount) or ""
 
 
 def _sections(agreement: Agreement) -> list[SectionView]:
     many = sum(1 for p in agreement.parties if p.role != "District") > 1
     views = []
     for section in agreement.sections:
-        clauses = [
-            ClauseView(
-                **{**c.model_dump(), "paragraphs": [tie(p) for p in c.paragraphs]},
-                table=_cost_table(c, agreement.values, many) if c.id in COST_CLAUSES else None,
+        clauses = []
+        for c in section.clauses:
+            table, cost = _cost_views(c, agreement.cost, many)
+            clauses.append(
+                ClauseView(
+                    **{**c.model_dump(), "paragraphs": [tie(p) for p in c.paragraphs]},
+                    table=table,
+                    cost=cost,
+                )
             )
-            for c in section.clauses
-        ]
         views.append(
             SectionView(
                 number=section.number,
