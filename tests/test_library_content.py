@@ -30,7 +30,8 @@ ARTIFACTS = [
     ("space before punctuation", re.compile(r" [.,;:)]")),
     (
         "doubled punctuation",
-        re.compile(r"(?<!\.)\.\.(?!\.)|,,|;;|,[.;]|;[,.]|(?<![ap]\.m)\.[,;]"),
+        # ".," after an initialism ("T.L.O.,") is a citation, not a doubled mark
+        re.compile(r"(?<!\.)\.\.(?!\.)|,,|;;|,[.;]|;[,.]|(?<![ap]\.m)(?<![A-Z])\.[,;]"),
     ),
     ("empty parentheses or quotes", re.compile(r"\(\s*\)|“\s*”")),
     ("repeated word", re.compile(r"\b(the|a|an|and|of|to|or)\s+\1\b", re.IGNORECASE)),
@@ -78,7 +79,7 @@ def test_library_validates_and_is_big_enough(library):
     assert len(library.clauses) >= 40
     assert len(library.groups) >= 4
     statuses = {c.status for c in library.clauses.values()}
-    assert statuses == {"required", "optional"}
+    assert statuses == {"required", "recommended", "optional"}
 
 
 def test_every_clause_has_citations_guidance_and_summary(library):
@@ -162,10 +163,63 @@ def test_cost_share_group_has_the_ids_the_template_reads(library):
         c: {i.id: i.kind for i in library.clauses[c].inputs} for c in library.groups["cost-share"]
     }
     assert inputs == {
-        "cost-share-percentage": {"cost_share_percent": "percent", "cost_weeks": "integer"},
+        "cost-share-percentage": {
+            "cost_share_percent": "percent",
+            "cost_weeks": "integer",
+            "not_to_exceed": "money",
+            "rate_notice_date": "text",
+        },
         "cost-share-flat-fee": {"annual_fee": "money"},
         "cost-share-none": {},
     }
+
+
+# What a sound agreement cannot leave out (issue 11, point 7): each is required, alone or as a
+# required choice of alternatives.
+SOUND = [
+    "indemnification",
+    "insurance",
+    "claims-cooperation",
+    "employment-status",
+    "supervision",
+    "general-provisions",
+    "notices",
+    "amendment",
+    "discipline-vs-criminal",
+    "interviews-parent-notice",
+    "questioning-safeguards",
+    "searches",
+    "arrests-on-campus",
+    "approval-signatures",
+    "termination-authority",
+    "termination-on-notice",
+    "cost-share-percentage",
+    "le-unit-designated",
+]
+
+
+def test_the_clauses_a_sound_agreement_needs_are_required(library):
+    assert [c for c in SOUND if library.clauses[c].status != "required"] == []
+
+
+def test_every_clause_gives_the_reason_for_its_tier_first(library):
+    wrong = []
+    for clause in library.clauses.values():
+        lead = clause.guidance.split(None, 1)[0].rstrip(":,.")
+        if lead.lower() != clause.status:
+            wrong.append(f"{clause.id} ({clause.status}): {clause.guidance[:60]!r}")
+    assert wrong == []
+
+
+def test_a_required_choice_cannot_be_left_unmade(library, complete_draft):
+    for group in ("indemnification", "interviews", "termination-notice", "cost-share"):
+        choices = {**complete_draft.clauses.alternatives, group: "none"}
+        draft = complete_draft.model_copy(
+            update={"clauses": complete_draft.clauses.model_copy(update={"alternatives": choices})}
+        )
+        coverage = check_coverage(library, draft)
+        assert not coverage.complete
+        assert any(f"alternative group {group}" in p for p in coverage.problems), group
 
 
 def test_groups_have_exactly_one_default(library):
@@ -267,7 +321,7 @@ def test_annual_report_follows_the_policy_options(library, complete_draft):
 
     with_content = _annual_report(library, complete_draft, report_content=True)
     assert "summarize the Program activities" in with_content
-    assert "recommendations for the coming school year" in with_content
+    assert "recommendations for the coming School Year" in with_content
     without_content = _annual_report(library, complete_draft, report_content=False)
     assert "recommendations" not in without_content
 

@@ -101,6 +101,8 @@ def test_no_clause_repeats_eight_words_of_the_policy_or_the_domain_reference(ref
             **{f"verify[{i}]": v for i, v in enumerate(getattr(clause, "verify", None) or [])},
         }
         for name, text in fields.items():
+            for citation in clause.citations:  # a citation is a fact, not prose: it may repeat
+                text = text.replace(citation, "{{ citation }}")
             found += [f"{clause.id} {name}: {hit!r}" for hit in copied(text, reference)]
     assert found == []
 

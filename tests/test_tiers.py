@@ -41,20 +41,20 @@ def test_recommended_clause_off_without_reason_exits_1_and_is_named_first(capsys
     draft = riverton(tmp_path, "  omitted: {}\n")
     text = draft.read_text(encoding="utf-8").replace(
         "    advisory-committee: true\n",
-        "    advisory-committee: true\n    indemnification: false\n",
+        "    advisory-committee: true\n    public-records: false\n",
     )
     draft.write_text(text, encoding="utf-8")
     code, out, _ = run(capsys, "check", str(draft), "--library", PACK)
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == "Left out against the library's recommendation:"
-    assert "indemnification" in lines[1] and "NO REASON RECORDED" in lines[1]
+    assert "public-records" in lines[1] and "NO REASON RECORDED" in lines[1]
     assert lines.index("Left out against the library's recommendation:") < next(
         i for i, line in enumerate(lines) if line.startswith("Policy coverage")
     )
     summary = lines[-1]
     assert summary.startswith("Covers every policy requirement, but is not a sound agreement yet")
-    assert "indemnification" in summary
+    assert "public-records" in summary
     # every policy requirement is still covered: this is not a coverage gap
     assert "NOT COVERED" not in out
     code, _, _ = run(capsys, "check", str(draft), "--library", PACK, "--allow-omissions")
@@ -63,9 +63,9 @@ def test_recommended_clause_off_without_reason_exits_1_and_is_named_first(capsys
     data = json.loads(out)
     assert code == 1 and data["complete"] is True and data["sound"] is False
     assert {
-        "id": "indemnification",
+        "id": "public-records",
         "kind": "clause",
-        "title": "Responsibility for Own Acts",
+        "title": "Public Records",
         "status": "recommended",
         "reason": None,
     } in data["omitted"]
@@ -73,7 +73,7 @@ def test_recommended_clause_off_without_reason_exits_1_and_is_named_first(capsys
 
 def test_recommended_clause_left_out_with_a_reason_exits_0_and_lists_the_reason(capsys, tmp_path):
     reason = "The City's attorney refuses mutual indemnity; each party relies on § 895.46."
-    draft = riverton(tmp_path, f'  omitted:\n    indemnification: "{reason}"\n')
+    draft = riverton(tmp_path, f'  omitted:\n    public-records: "{reason}"\n')
     code, out, _ = run(capsys, "check", str(draft), "--library", PACK)
     assert code == 0, out
     assert out.splitlines()[0] == "Left out against the library's recommendation:"
@@ -82,21 +82,21 @@ def test_recommended_clause_left_out_with_a_reason_exits_0_and_lists_the_reason(
     # listing it under 'omitted' leaves it out of the agreement
     library = load_library([PACK])
     coverage = check_coverage(library, load_draft(draft))
-    assert "indemnification" not in coverage.included
+    assert "public-records" not in coverage.included
     found = omissions(library, load_draft(draft), coverage)
-    assert found[0].id == "indemnification" and found[0].reason == reason
+    assert found[0].id == "public-records" and found[0].reason == reason
     assert found[0].against_recommendation and not found[0].unreasoned
 
 
 def test_unreasoned_omissions_come_before_reasoned_and_optional_ones(tmp_path):
-    draft = riverton(tmp_path, "  omitted:\n    notices: not needed here\n")
+    draft = riverton(tmp_path, "  omitted:\n    public-statements: not needed here\n")
     text = draft.read_text(encoding="utf-8").replace(
         "    advisory-committee: true\n",
-        "    advisory-committee: true\n    indemnification: false\n    notices: false\n",
+        "    advisory-committee: true\n    public-records: false\n    public-statements: false\n",
     )
     draft.write_text(text, encoding="utf-8")
     found = omissions(load_library([PACK]), load_draft(draft))
-    assert [o.id for o in found[:2]] == ["indemnification", "notices"]
+    assert [o.id for o in found[:2]] == ["public-records", "public-statements"]
     assert found[0].unreasoned and not found[1].unreasoned
     assert {o.status for o in found[2:]} == {"optional"}
     assert "traffic-premises" in [o.id for o in found[2:]]
