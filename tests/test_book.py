@@ -49,9 +49,9 @@ def test_word_clause_book_has_every_requirement_and_clause(capsys, tmp_path):
     for req in library.requirements:
         for cid in library.covering(req):
             assert f"({cid})" in rows[req]
-    assert "a required choice of 2 alternatives (recording-devices" in rows["recording-devices"]
+    assert "a required choice of 3 alternatives (recording-devices" in rows["recording-devices"]
     text = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
-    assert "District share of officers' wages and benefits (percent, suggested 50)" in text
+    assert "District share of the agencies' hourly cost of officers (percent, suggested 50)" in text
     assert "Wis. Stat. § 66.0301(3)" in text
 
 
@@ -59,8 +59,8 @@ def test_overlays_are_marked_by_pack_and_tiers_shown(tmp_path):
     library = load_library([OVERLAY])
     md = render_outline(clause_book(library), "md")
     assert isinstance(md, str)
-    assert "wi-psl-sro 1.0.0 (Wisconsin" in md and "then recommended-fixture 0.1.0" in md
-    section = md.split("### Notices (notices)", 1)[1].split("###", 1)[0]
+    assert "wi-psl-sro 2.0.0 (Wisconsin" in md and "then recommended-fixture 0.1.0" in md
+    section = md.split("### Public Statements (public-statements)", 1)[1].split("###", 1)[0]
     assert "recommended: left out only with a recorded reason" in section
     assert "replaced by overlay pack recommended-fixture" in section
     standard = md.split("### Insurance (insurance)", 1)[1].split("###", 1)[0]

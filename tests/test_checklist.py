@@ -155,8 +155,11 @@ def test_the_unchosen_member_of_a_required_group_appears(fmt, complete):
     assert "recording-devices-no-body-cameras" in text
     assert "Officers do not wear body cameras for routine school duty" in text or fmt == "table"
     group = next(g for g in complete.groups if g.id == "recording-devices")
-    assert group.chosen and group.chosen.id == "recording-devices-body-cameras"
-    assert [m.id for m in group.not_chosen] == ["recording-devices-no-body-cameras"]
+    assert group.chosen and group.chosen.id == "recording-devices-privacy-zones"
+    assert [m.id for m in group.not_chosen] == [
+        "recording-devices-body-cameras",
+        "recording-devices-no-body-cameras",
+    ]
     assert group.not_chosen[0].guidance
 
 
@@ -195,9 +198,9 @@ def test_deal_terms_summary_comes_first_with_the_terms_counsel_reads(complete):
         "July 1, 2027 to June 30, 2030; renews by written agreement, 1 year at a time"
     )
     assert "42.5 hours a week" in terms["Riverton High School"].value
-    assert "75%" in terms["Cost share"].value and "39" in terms["Cost share"].value
+    assert "75%" in terms["Cost share"].value and "36" in terms["Cost share"].value
     assert terms["Cost share"].number == "11.1"
-    assert terms["Termination notice"].value.startswith("Termination on Notice")
+    assert terms["Termination notice"].value.startswith("Termination at the End of a School Year")
     assert terms["Recording devices"].value.startswith("Body Cameras")
     assert terms["Law enforcement unit"].value.startswith("Law Enforcement Unit")
     assert terms["Minimum liability coverage per occurrence"].value == "$2,000,000"
@@ -210,15 +213,15 @@ def test_verify_before_signing_gathers_guidance_and_verify_lists(library):
     checklist = build_checklist(load_library([FIXTURES / "recommended-pack"]), load_draft(COMPLETE))
     points = [(v.clause, v.source, v.text) for v in checklist.verify]
     assert (
-        "indemnification",
+        "public-records",
         "verify",
         "Confirm the District's insurer accepts the wording.",
     ) in points
     assert any(
-        c == "indemnification" and s == "guidance" and "verify the damage caps" in x
+        c == "public-records" and s == "guidance" and "verify the damage caps" in x
         for c, s, x in points
     )
-    assert any(c == "records-sharing" and "verify before relying on it" in x for c, _, x in points)
+    assert any(c == "records-sharing" and "before relying on it" in x for c, _, x in points)
     assert all(v.number for v in checklist.verify)  # each names the section it affects
     # only clauses in this agreement: traffic-premises is left out in Riverton
     assert "traffic-premises" not in {v.clause for v in checklist.verify}
@@ -263,20 +266,24 @@ def test_provenance_and_deviations(library):
     overlay = load_library([FIXTURES / "recommended-pack"])
     checklist = build_checklist(overlay, load_draft(COMPLETE))
     prov = checklist.provenance
-    assert (prov.pack_id, prov.pack_version) == ("wi-psl-sro", "1.0.0")
+    assert (prov.pack_id, prov.pack_version) == ("wi-psl-sro", "2.0.0")
     assert [o.id for o in prov.overlays] == ["recommended-fixture"]
-    assert {c.id: c.hash for c in prov.clauses}["notices"] == overlay.clause_hash("notices")
+    assert {c.id: c.hash for c in prov.clauses}["public-statements"] == overlay.clause_hash(
+        "public-statements"
+    )
     assert len(prov.draft_sha256) == 64
     assert {(d.kind, d.id) for d in checklist.deviations} == {
-        ("replaced", "indemnification"),
-        ("replaced", "notices"),
+        ("replaced", "public-records"),
+        ("replaced", "public-statements"),
     }
     assert all(d.pack == "recommended-fixture" for d in checklist.deviations)
-    notices = next(d for d in checklist.deviations if d.id == "notices")
-    assert notices.number == "14.2" and "[-delivered by hand" in notices.diff
-    assert notices.summary.startswith("optional clause notices replaced by recommended-fixture")
-    entry = next(c for c in checklist.clauses if c.id == "notices")
-    assert entry.deviation == notices.summary
+    statements = next(d for d in checklist.deviations if d.id == "public-statements")
+    assert statements.number == "14.3" and "[-Each party speaks for itself" in statements.diff
+    assert statements.summary.startswith(
+        "recommended clause public-statements replaced by recommended-fixture"
+    )
+    entry = next(c for c in checklist.clauses if c.id == "public-statements")
+    assert entry.deviation == statements.summary
     assert prov.overlays[0].origin == "--library" and prov.library_hash == overlay.library_hash
     plain = build_checklist(library, load_draft(COMPLETE))
     assert plain.deviations == []
@@ -354,12 +361,12 @@ def test_complete_example_exits_0_and_the_format_follows_the_suffix(capsys, tmp_
 def test_recommended_omission_is_listed_first_with_its_reason(fmt, tmp_path):
     reason = "The City will not sign a mutual indemnity; § 895.46 applies."
     text = COMPLETE.read_text(encoding="utf-8").replace(
-        "clauses:\n", f'clauses:\n  omitted:\n    indemnification: "{reason}"\n', 1
+        "clauses:\n", f'clauses:\n  omitted:\n    public-records: "{reason}"\n', 1
     )
     path = tmp_path / "d.yaml"
     path.write_text(text, encoding="utf-8")
     checklist = build_checklist(load_library([FIXTURES / "recommended-pack"]), load_draft(path))
-    assert checklist.sound and checklist.left_out[0].id == "indemnification"
+    assert checklist.sound and checklist.left_out[0].id == "public-records"
     body = render_checklist(checklist, fmt, width=400)
     flat = fold(as_text(fmt, body))
     first = flat.index("Left out against the library's recommendation")

@@ -219,7 +219,7 @@ def test_library_before_and_after_the_command_both_apply(capsys, tmp_path):
         )
         packs.append(str(pack))
     code, out, _ = run(capsys, "--library", packs[0], "library", "validate", "--library", packs[1])
-    assert code == 0 and "wi-psl-sro 1.0.0 + one 1 + two 1" in out
+    assert code == 0 and "wi-psl-sro 2.0.0 + one 1 + two 1" in out
 
 
 def test_new_with_library_records_the_pack_in_the_draft(capsys, tmp_path):

@@ -115,12 +115,13 @@ def test_formatted_inputs_validate_and_render_the_same(library):
     draft = _draft(cost_share_percent="75%", insurance_limit="$2,000,000")
     assert check_against_library(draft, library) == []
     text = assemble(library, draft).text()
-    assert "75% of the wages" in text and "$2,000,000 per occurrence" in text
+    assert "75% of the Program Cost" in text and "$2,000,000 per occurrence" in text
 
 
 def test_bare_values_print_typed_in_clause_text(library):
-    text = assemble(library, _draft(cost_weeks=39.0, training_hours="40")).text()
-    assert "for 39 weeks of service" in text and "39.0" not in text
+    draft = _draft(cost_weeks=39.0, training_hours="40", not_to_exceed=100000)
+    text = assemble(library, draft).text()
+    assert "On the basis of 39 weeks of Scheduled Hours" in text and "39.0" not in text
 
 
 @pytest.mark.parametrize(
@@ -157,7 +158,7 @@ def test_money_in_the_cost_table_and_the_clause_agree(library):
         }
     )
     agreement = assemble(library, draft)
-    assert "an annual fee of $92,500 for" in agreement.text()
+    assert "an annual fee of $92,500 to the Agency" in agreement.text()
     cost = document_context(agreement).cost
     assert [r.value for r in cost.rows] == ["$92,500"]
     assert isinstance(agreement.values["annual_fee"], Money)
@@ -168,7 +169,10 @@ def test_27_buildings_get_labels(library):
     first = draft.program.placements[0]
     placements = [first.model_copy(update={"building": f"School {i}"}) for i in range(28)]
     draft = draft.model_copy(
-        update={"program": draft.program.model_copy(update={"placements": placements})}
+        update={
+            "program": draft.program.model_copy(update={"placements": placements}),
+            "values": {**draft.values, "not_to_exceed": 10_000_000},  # 28 buildings cost more
+        }
     )
     text = assemble(library, draft).text()
     assert (

@@ -31,7 +31,7 @@ def _draft(folder, packs):
 
 
 def _overlay(folder, pack_id="district", **kw):
-    kw.setdefault("extends", "wi-psl-sro>=1.0,<2")
+    kw.setdefault("extends", "wi-psl-sro>=2.0,<3")
     kw.setdefault("clauses", [OVERLAY_CLAUSE])
     return write_pack(folder, pack_id, **kw)
 
@@ -106,7 +106,7 @@ def test_installed_packs_by_id_and_version_from_the_environment(tmp_path, monkey
 
 def test_an_overlay_pulls_in_the_installed_pack_it_extends(tmp_path, monkeypatch):
     shelf = tmp_path / "shelf"
-    write_pack(shelf / "cesa", "cesa-7", version="2.0.0", extends="wi-psl-sro>=1,<2")
+    write_pack(shelf / "cesa", "cesa-7", version="2.0.0", extends="wi-psl-sro>=2,<3")
     district = _overlay(tmp_path / "drafts" / "district", extends="cesa-7>=2,<3")
     monkeypatch.setenv("AGREEMENT_KIT_PACKS", str(shelf))
     library = load_library(draft=load_draft(_draft(tmp_path / "drafts", "[district]")))
@@ -123,15 +123,15 @@ def test_base_by_folder_or_id_on_the_cli(tmp_path, capsys):
     v2 = tmp_path / "wi-v2"
     shutil.copytree(bundled_pack_dir(), v2)
     text = (v2 / "pack.yaml").read_text(encoding="utf-8")
-    (v2 / "pack.yaml").write_text(text.replace('version: "1.0.0"', 'version: "2.0.0"'), "utf-8")
+    (v2 / "pack.yaml").write_text(text.replace('version: "2.0.0"', 'version: "3.0.0"'), "utf-8")
     assert main(["library", "validate", "--base", str(v2)]) == 0
-    assert "wi-psl-sro 2.0.0" in capsys.readouterr().out
+    assert "wi-psl-sro 3.0.0" in capsys.readouterr().out
     os.environ["AGREEMENT_KIT_PACKS"] = str(tmp_path)
     try:
-        assert main(["library", "validate", "--base", "wi-psl-sro>=2"]) == 0
+        assert main(["library", "validate", "--base", "wi-psl-sro>=3"]) == 0
+        assert "wi-psl-sro 3.0.0" in capsys.readouterr().out
+        assert main(["library", "validate", "--base", "wi-psl-sro<3"]) == 0
         assert "wi-psl-sro 2.0.0" in capsys.readouterr().out
-        assert main(["library", "validate", "--base", "wi-psl-sro<2"]) == 0
-        assert "wi-psl-sro 1.0.0" in capsys.readouterr().out
     finally:
         del os.environ["AGREEMENT_KIT_PACKS"]
 

@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..drafts.model import Draft, Placement
+from .values import Money, Number, Percent
 
 DOLLAR = Decimal(1)
 CENT = Decimal("0.01")
@@ -190,32 +191,29 @@ def cost_estimate(draft: Draft, values: dict[str, Any] | None = None) -> CostEst
 
 
 # ----------------------------------------------------------------------------- words
+# Printed through the typed values of :mod:`.values`, so the table and the clause text agree.
 
 
 def money_text(amount: Decimal | None) -> str | None:
     """'$77,695' (whole dollars) or '$62.50'."""
-    if amount is None:
-        return None
-    if amount == amount.to_integral_value():
-        return f"${int(amount):,}"
-    return f"${amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+    return None if amount is None else str(Money(amount))
 
 
 def hours_text(hours: Decimal | None) -> str | None:
     """'42.5', '1,657.5', '8' (at most two decimals, no trailing zeros)."""
-    if hours is None:
-        return None
-    rounded = hours.quantize(CENT, rounding=ROUND_HALF_UP).normalize()
-    text = f"{rounded:,f}"
-    return text
+    return None if hours is None else str(Number(hours.quantize(CENT, rounding=ROUND_HALF_UP)))
 
 
 def percent_text(fraction: Decimal | None) -> str | None:
-    """0.8415 -> '84.2%' (one decimal)."""
+    """0.8415 -> '84.2%' (a fraction of the whole, to one decimal)."""
     if fraction is None:
         return None
-    value = (fraction * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{value.normalize():f}%"
+    return str(Percent((fraction * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)))
+
+
+def percent_number(value: Decimal | None) -> str | None:
+    """A number of per cent: 75 -> '75%', 62.5 -> '62.5%'."""
+    return None if value is None else str(Percent(value))
 
 
 class CapExceeded:
@@ -248,10 +246,3 @@ def placement_hours(p: Placement) -> Decimal | None:
     """Scheduled Hours per week of one placement."""
     minutes = _minutes(p)
     return None if minutes is None else Decimal(minutes) / 60
-
-
-def percent_number(value: Decimal | None) -> str | None:
-    """A percentage given as a number of per cent: 75 -> '75%', 62.5 -> '62.5%'."""
-    if value is None:
-        return None
-    return f"{value.normalize():f}%"

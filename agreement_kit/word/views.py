@@ -287,7 +287,9 @@ def _cost_views(
         if cost.share is not None:
             summary.append(TableRow(label="District share", value=percent_number(cost.share)))
         if cost.weeks is not None:
-            summary.append(TableRow(label="Weeks used for the estimate", value=f"{cost.weeks:f}"))
+            summary.append(
+                TableRow(label="Weeks used for the estimate", value=hours_text(cost.weeks) or "")
+            )
         if cost.estimate is not None:
             summary.append(TableRow(label="First-year estimate", value=_m(cost.estimate)))
         if cost.cap is not None:
@@ -312,7 +314,7 @@ def _cost_views(
             cap=_m(cost.cap),
         )
         share = percent_number(cost.share) if cost.share is not None else "the District's share"
-        weeks = f"{cost.weeks:f}" if cost.weeks is not None else "the stated number of"
+        weeks = hours_text(cost.weeks) or "the stated number of"
         note = (
             f"Hours a year are hours a week times {weeks} weeks. Each estimated payment is hours a "
             f"year times the Agency's estimated hourly rate times {share}, rounded to the nearest "
