@@ -169,9 +169,9 @@ def test_diff_against_a_built_documents_provenance(tmp_path, capsys):
     assert props["Clause: placement-schedule"].endswith("; wi-psl-sro")
     v2 = tmp_path / "v2"
     shutil.copytree(bundled_pack_dir(), v2)
-    edit(v2 / "pack.yaml", 'version: "1.0.0"', 'version: "1.1.0"')
+    edit(v2 / "pack.yaml", 'version: "2.0.0"', 'version: "2.1.0"')
     path = v2 / "clauses" / "12-term.yaml"
-    edit(path, "- id: termination-90-days", "- id: termination-ninety-days")
+    edit(path, "- id: termination-end-of-school-year", "- id: termination-school-year-end")
     capsys.readouterr()
     assert main(["library", "diff", str(built), str(bundled_pack_dir())]) == 0
     assert "No differences." in capsys.readouterr().out
@@ -179,5 +179,6 @@ def test_diff_against_a_built_documents_provenance(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["old"]["kind"] == "document provenance"
     removed = [c for c in data["changes"] if c["kind"] == "clause-removed"]
-    assert [c["id"] for c in removed] == ["termination-90-days"] and removed[0]["breaking"]
+    assert [c["id"] for c in removed] == ["termination-end-of-school-year"]
+    assert removed[0]["breaking"]
     assert main(["library", "diff", str(draft), str(v2)]) == 2  # not a .docx, folder or id

@@ -15,24 +15,22 @@ from agreement_kit.resources import bundled_pack_dir
 from tests.conftest import EXAMPLES
 from tests.helpers import edit
 
-CLAUSE = "termination-60-days"
-OLD = "at least 60 days' written notice"
-NEW = "at least sixty (60) days' written notice"
+CLAUSE = "termination-on-notice"
+OLD = "in this Agreement for any reason by giving the"
+NEW = "in this Agreement for any reason at all by giving the"
 
 
 def _v2(tmp_path):
     """A simulated v2 of the bundled pack that rewords the clause the district forked."""
     v2 = tmp_path / "wi-psl-sro-v2"
     shutil.copytree(bundled_pack_dir(), v2)
-    edit(v2 / "pack.yaml", 'version: "1.0.0"', 'version: "1.1.0"')
+    edit(v2 / "pack.yaml", 'version: "2.0.0"', 'version: "2.1.0"')
     path = v2 / "clauses" / "12-term.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index(f"- id: {CLAUSE}")
     block = text[start : text.index("\n- id:", start + 1)]
-    assert "at least 60 days'" in block
-    new_block = block.replace('version: "1.0"', 'version: "1.1"').replace(
-        "at least 60 days'", "at least sixty (60) days'"
-    )
+    assert OLD in block
+    new_block = block.replace('version: "2.0"', 'version: "2.1"').replace(OLD, NEW)
     path.write_text(text.replace(block, new_block), encoding="utf-8")
     return v2
 
@@ -54,24 +52,24 @@ def test_fork_copies_a_clause_with_its_base_and_changes_nothing(tmp_path, capsys
     (replaced,) = deviations(library)
     assert replaced.kind == "replaced" and replaced.diff == "" and not replaced.stale
     assert library.clause_hash(CLAUSE) == load_library().clause_hash(CLAUSE)
-    assert 'extends: "wi-psl-sro>=1.0.0,<2"' in (pack / "pack.yaml").read_text("utf-8")
+    assert 'extends: "wi-psl-sro>=2.0.0,<3"' in (pack / "pack.yaml").read_text("utf-8")
     assert main(["library", "fork", CLAUSE, "-o", str(pack)]) == 1  # never replaced silently
-    assert main(["library", "fork", "termination-60-day", "-o", str(pack)]) == 2
-    assert "did you mean 'termination-60-days'" in capsys.readouterr().err
+    assert main(["library", "fork", "termination-on-notic", "-o", str(pack)]) == 2
+    assert "did you mean 'termination-on-notice'" in capsys.readouterr().err
 
 
 def test_upstream_change_to_a_replaced_clause_warns_and_strict_fails(tmp_path, capsys):
     pack, copy = _fork(tmp_path, capsys)
     edit(copy, "summary: Any party", "summary: Our wording. Any party")
-    edit(copy, "    the date on which", "    the calendar date on which")  # the district's change
+    edit(copy, "notice stating the date on which", "notice stating the calendar date on which")
     v2 = _v2(tmp_path)
 
     library = load_library([pack], base=v2)
     (warning,) = [w for w in library.warnings if w.code == "upstream-moved"]
     assert warning.severity == "warning" and warning.file == str(copy)
-    assert f"your replacement of {CLAUSE} was based on wi-psl-sro 1.0.0" in warning.message
-    assert "upstream it is now clause version 1.1 in wi-psl-sro 1.1.0" in warning.message
-    assert "[-60-]{+sixty (60)+}" in warning.hint  # the upstream word diff
+    assert f"your replacement of {CLAUSE} was based on wi-psl-sro 2.0.0" in warning.message
+    assert "upstream it is now clause version 2.1 in wi-psl-sro 2.1.0" in warning.message
+    assert "{+at all+}" in warning.hint  # the upstream word diff
     (replaced,) = deviations(library)
     assert replaced.stale
     with pytest.raises(ProblemsError) as info:
@@ -81,7 +79,7 @@ def test_upstream_change_to_a_replaced_clause_warns_and_strict_fails(tmp_path, c
     # the CLI: validate warns and succeeds; --strict fails for CI
     assert main(["library", "validate", "--base", str(v2), str(pack)]) == 0
     err = capsys.readouterr().err
-    assert "warning:" in err and "upstream" in err and "sixty (60)" in err
+    assert "warning:" in err and "upstream" in err and "at all" in err
     assert main(["library", "validate", "--base", str(v2), str(pack), "--strict"]) == 2
     # check warns on a draft too, and --strict fails it
     draft = tmp_path / "district" / "riverton.yaml"
@@ -117,12 +115,12 @@ def test_replacement_without_a_recorded_base_warns(tmp_path, capsys):
 
 def test_list_json_and_deviations(tmp_path, capsys):
     pack, copy = _fork(tmp_path, capsys)
-    edit(copy, "    the date on which", "    the calendar date on which")
+    edit(copy, "notice stating the date on which", "notice stating the calendar date on which")
     assert main(["library", "list", "--json", "-L", str(pack)]) == 0
     data = json.loads(capsys.readouterr().out)
     clause = next(c for c in data["clauses"] if c["id"] == CLAUSE)
     assert clause["pack"] == "district" and clause["hash"].startswith("sha256:")
-    assert clause["status"] == "optional" and clause["text"][0].startswith("Notwithstanding")
+    assert clause["status"] == "required" and clause["text"][0].startswith("Notwithstanding")
     assert clause["based_on"]["pack"] == "wi-psl-sro" and clause["file"] == str(copy)
     cost = next(c for c in data["clauses"] if c["id"] == "cost-share-percentage")
     assert cost["inputs"][0]["id"] and cost["pack"] == "wi-psl-sro"
@@ -130,7 +128,7 @@ def test_list_json_and_deviations(tmp_path, capsys):
 
     assert main(["library", "list", "--deviations", "-L", str(pack)]) == 0
     out = capsys.readouterr().out
-    assert f"optional clause {CLAUSE} replaced by district 0.1.0" in out
+    assert f"required clause {CLAUSE} replaced by district 0.1.0" in out
     assert "[-the-]{+the calendar+}" in out or "{+calendar+}" in out
     assert main(["library", "list", "--deviations", "--json", "-L", str(pack)]) == 0
     (item,) = json.loads(capsys.readouterr().out)["deviations"]

@@ -49,7 +49,7 @@ async def test_review_shows_the_checklist_data_and_recommended_omissions_first(t
         tmp_path,
         replace=(
             "    advisory-committee: true\n",
-            "    advisory-committee: true\n    indemnification: false\n",
+            "    advisory-committee: true\n    public-records: false\n",
         ),
     )
     shutil.copytree(OVERLAY, tmp_path / "overlay")
@@ -57,7 +57,7 @@ async def test_review_shows_the_checklist_data_and_recommended_omissions_first(t
     async with app.run_test(size=BIG) as pilot:
         await pilot.pause()
         summary = rendered(app, "#review-summary")
-        assert "not a sound agreement yet" in summary and "indemnification" in summary
+        assert "not a sound agreement yet" in summary and "public-records" in summary
         title = rendered(app, "#against-title")
         assert title == "Left out against the library's recommendation (1)"
         pane = app.screen.query_one("#pane-review")
@@ -78,11 +78,11 @@ async def test_review_shows_the_checklist_data_and_recommended_omissions_first(t
         assert shown.index("Left out against") < shown.index("Deal terms")
         assert "NO REASON RECORDED" in shown and "recording-devices-no-body-cameras" in shown
         # record the reason where it is asked
-        await pilot.click(f"#{field_id('clauses.omitted.indemnification')}")
+        await pilot.click(f"#{field_id('clauses.omitted.public-records')}")
         await pilot.press(*"The City self-insures", "enter")
         await pilot.pause()
     saved = load_draft(path)
-    assert saved.clauses.omitted == {"indemnification": "The City self-insures"}
+    assert saved.clauses.omitted == {"public-records": "The City self-insures"}
     assert build_checklist(load_library([tmp_path / "overlay"]), saved).sound
 
 

@@ -14,22 +14,22 @@ from tests.helpers import edit
 
 
 def _v2(tmp_path):
-    """v2 of the bundled pack: traffic-premises removed, termination-90-days reworded, a new input
+    """v2 of the bundled pack: traffic-premises removed, termination-end-of-school-year reworded, a new input
     with a default in the cost-share clause, a new policy option."""
     v2 = tmp_path / "shelf" / "wi-psl-sro-2"
     shutil.copytree(bundled_pack_dir(), v2)
-    edit(v2 / "pack.yaml", 'version: "1.0.0"', 'version: "2.0.0"')
+    edit(v2 / "pack.yaml", 'version: "2.0.0"', 'version: "3.0.0"')
     for path in (v2 / "clauses").glob("*.yaml"):
         text = path.read_text("utf-8")
         if "- id: traffic-premises\n" in text:
             start = text.index("- id: traffic-premises\n")
             end = text.find("\n- id:", start + 1)
             path.write_text(text[:start] + (text[end + 1 :] if end != -1 else ""), "utf-8")
-        if "- id: termination-90-days" in text:
+        if "- id: termination-end-of-school-year" in text:
             edit(
                 path,
-                "at least 90 days' written notice",
-                "at least ninety (90) days' written notice",
+                "in this Agreement for any reason, effective on",
+                "in this Agreement for any reason at all, effective on",
             )
     edit(
         v2 / "policy.yaml",
@@ -41,7 +41,7 @@ def _v2(tmp_path):
     return v2
 
 
-def _draft(tmp_path, pins="{wi-psl-sro: 1.0.0}"):
+def _draft(tmp_path, pins="{wi-psl-sro: 2.0.0}"):
     draft = tmp_path / "riverton.yaml"
     text = (EXAMPLES / "riverton.yaml").read_text("utf-8")
     draft.write_text(text.replace("packs: []", f"packs: []\npins: {pins}"), "utf-8")
@@ -55,7 +55,7 @@ def test_a_removed_clause_the_draft_turned_off_is_a_warning_not_invalid(tmp_path
     assert main(["check", str(draft), "--base", str(v2)]) == 0
     err = capsys.readouterr().err
     assert "leaves out clause 'traffic-premises', which the library no longer has" in err
-    assert "last checked against wi-psl-sro 1.0.0; 2.0.0 is loaded" in err
+    assert "last checked against wi-psl-sro 2.0.0; 3.0.0 is loaded" in err
     assert main(["check", str(draft), "--base", str(v2), "--strict"]) == 2
     # ... but a removed clause the draft INCLUDED is an error: the agreement would lose it silently
     edit(draft, "traffic-premises: false", "traffic-premises: true")
@@ -83,10 +83,10 @@ def test_upgrade_shows_what_changes_and_write_records_it(tmp_path, capsys, monke
     before = draft.read_text("utf-8")
     assert main(["upgrade", str(draft), "--base", str(v2)]) == 0
     out = capsys.readouterr().out
-    assert "compared with wi-psl-sro 1.0.0 (wi-psl-sro 1.0.0 (pinned" in out
-    assert "wi-psl-sro: 1.0.0 -> 2.0.0" in out
+    assert "compared with wi-psl-sro 2.0.0 (wi-psl-sro 2.0.0 (pinned" in out
+    assert "wi-psl-sro: 2.0.0 -> 3.0.0" in out
     assert "clause traffic-premises was left out, and the library no longer has it" in out
-    assert "changed: termination-90-days" in out and "{+ninety (90)+}" in out
+    assert "changed: termination-end-of-school-year" in out and "{+reason at all,+}" in out
     assert "policy_options.report_format is not answered; the default 'written' applies" in out
     assert "--write" in out and draft.read_text("utf-8") == before  # nothing written yet
 
@@ -95,14 +95,14 @@ def test_upgrade_shows_what_changes_and_write_records_it(tmp_path, capsys, monke
     kinds = {(f["kind"], f["id"]) for f in data["findings"]}
     assert ("clause-gone", "traffic-premises") in kinds and (
         "text-changed",
-        "termination-90-days",
+        "termination-end-of-school-year",
     ) in kinds
-    assert data["pins"] == {"wi-psl-sro": "2.0.0"} and data["complete_after_upgrade"]
+    assert data["pins"] == {"wi-psl-sro": "3.0.0"} and data["complete_after_upgrade"]
 
     assert main(["upgrade", str(draft), "--base", str(v2), "--write"]) == 0
     assert "Wrote" in capsys.readouterr().out
     upgraded = load_draft(draft)
-    assert upgraded.pins == {"wi-psl-sro": "2.0.0"}
+    assert upgraded.pins == {"wi-psl-sro": "3.0.0"}
     assert "traffic-premises" not in upgraded.clauses.optional
     assert upgraded.district.name == load_draft(EXAMPLES / "riverton.yaml").district.name
     assert main(["check", str(draft), "--base", str(v2), "--strict"]) == 0  # no warnings left
@@ -111,13 +111,13 @@ def test_upgrade_shows_what_changes_and_write_records_it(tmp_path, capsys, monke
 def test_upgrade_names_a_choice_that_must_be_made_again(tmp_path, capsys):
     v2 = _v2(tmp_path)
     path = v2 / "clauses" / "12-term.yaml"
-    edit(path, "- id: termination-90-days", "- id: termination-ninety-days")
+    edit(path, "- id: termination-end-of-school-year", "- id: termination-school-year-end")
     draft = _draft(tmp_path)
     assert main(["upgrade", str(draft), "--base", str(v2), "--from", str(bundled_pack_dir())]) == 1
     out = capsys.readouterr().out
     assert (
-        "the draft chose termination-90-days for termination-notice, which no longer offers it"
-        in out
+        "the draft chose termination-end-of-school-year for termination-notice, which no longer "
+        "offers it" in out
     )
     assert "  ! " in out
 

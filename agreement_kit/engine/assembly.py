@@ -16,8 +16,8 @@ from ..drafts.model import Draft
 from ..packs.library import Library
 from ..problems import Problem, ProblemsError
 from .context import DISTRICT_KINDS, days_text, join_and
-from .coverage import Coverage, answer_values, option_values
 from .costs import CostEstimate, cost_estimate
+from .coverage import Coverage, answer_values, option_values
 from .parties import Party, SignatureBlock, party_list, signature_blocks
 from .templating import ClauseRenderError
 from .values import typed_values

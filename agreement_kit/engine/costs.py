@@ -230,6 +230,15 @@ class CapExceeded:
             raise ValueError(self.message)
         return ""
 
+    def __eq__(self, other: object) -> bool:  # equal checks are the same answer (for memoizing)
+        return isinstance(other, CapExceeded) and other.message == self.message
+
+    def __hash__(self) -> int:
+        return hash(("CapExceeded", self.message))
+
+    def __repr__(self) -> str:
+        return f"CapExceeded({self.message!r})"
+
 
 def cap_check(estimate: CostEstimate) -> CapExceeded:
     if not estimate.over_cap:
