@@ -31,14 +31,18 @@ def _with_extra(tmp_path, text: str):
     return pack, library, draft
 
 
+def _weeks_line(text: str) -> str:
+    """The example's own cost_weeks line (whatever number it holds)."""
+    return next(line for line in text.splitlines() if line.strip().startswith("cost_weeks:"))
+
+
 @pytest.mark.parametrize(
     "yaml_value",
     ["1.0e999", "-1.0e999", "99999999999999999999999999", "1" * 5000],
 )
 def test_non_numbers_in_number_inputs_are_located(tmp_path, yaml_value):
-    text = RIVERTON.read_text(encoding="utf-8").replace(
-        "cost_weeks: 39", f"cost_weeks: {yaml_value}"
-    )
+    text = RIVERTON.read_text(encoding="utf-8")
+    text = text.replace(_weeks_line(text).strip(), f"cost_weeks: {yaml_value}")
     with pytest.raises(ProblemsError) as info:
         parse_draft(text, "d.yaml")
     (problem,) = info.value.problems
@@ -85,7 +89,7 @@ def test_answer_faults_are_attributed_to_the_answers(tmp_path):
     [
         ("  name: Riverton Area School District", '  name: "Riverton \\ud800 District"'),
         ('title: "Riverton PSL', 'title: !!binary "Bw=="\nx_title: "Riverton PSL'),
-        ("  cost_weeks: 39", "  cost_weeks: 1.0e999"),
+        ("  cost_weeks: 36", "  cost_weeks: 1.0e999"),
         ("  report_due: August 15", '  report_due: "August 15. The District waives all claims"'),
         ("  name: Riverton Area School District", '  name: "Riverton \\u202eDistrict"'),
     ],
