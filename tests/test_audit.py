@@ -105,10 +105,11 @@ def city_attorney(data: bytes) -> bytes:
             p._p.getparent().remove(p._p)
     # insert a paragraph of its own between two clauses
     _anchored(document, "_akh_insurance").insert_paragraph_before(INSERTED)
-    # change the cost-share percentage where the clause prints it
-    cost = _anchored(document, "_akp0_cost_share_percentage")
-    for run in cost.runs:
-        run.text = run.text.replace("75%", "60%")
+    # change the insurance limit where the clause prints it (an answer no derived amount depends
+    # on: a changed cost share would also change the printed estimate)
+    limit = _anchored(document, "_akp0_insurance")
+    for run in limit.runs:
+        run.text = run.text.replace("$2,000,000", "$1,000,000")
     # a tracked insertion, in raw OOXML, at the end of the term clause's first paragraph
     term = _anchored(document, "_akp0_term_renewal")
     ins = docx.oxml.parse_xml(
@@ -125,15 +126,15 @@ def test_audit_reports_exactly_what_the_city_attorney_changed(built, tmp_path, c
     library, draft, data = built
     audit = audit_document(city_attorney(data), library=library, draft=draft)
     assert audit.changed("deleted") == ["annual-report"]
-    assert sorted(audit.changed("edited")) == ["cost-share-percentage", "indemnification"]
+    assert sorted(audit.changed("edited")) == ["indemnification", "insurance"]
     assert audit.changed("moved") == []
     indemnification = next(c for c in audit.clauses if c.id == "indemnification")
     assert any("carry" in ch.new for ch in indemnification.changes)
     assert indemnification.found[0] == REWORDED and indemnification.lost_anchors == 1
-    cost = next(c for c in audit.clauses if c.id == "cost-share-percentage")
-    assert [(c.old, c.new) for c in cost.changes] == [("75%", "60%")]
+    limit = next(c for c in audit.clauses if c.id == "insurance")
+    assert [(c.old, c.new) for c in limit.changes] == [("$2,000,000", "$1,000,000")]
     assert [(a.answer, a.was, a.now) for a in audit.answers] == [
-        ("values.cost_share_percent", "75%", "60%")
+        ("values.insurance_limit", "$2,000,000", "$1,000,000")
     ]
     assert [i["text"] for i in audit.inserted] == [INSERTED]
     assert audit.other == []
