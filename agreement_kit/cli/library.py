@@ -135,6 +135,44 @@ def cmd_library_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+def _upstream_loaded(target: Path, library: Any) -> None:
+    """Refuse to fork into (or update) a pack whose ``extends:`` base is not loaded: the copy would
+    record the wrong upstream."""
+    from ..packs.discovery import manifest_head
+    from ..packs.versions import parse_ref
+
+    pack_id, _, extends = manifest_head(target)
+    if not extends:
+        return
+    try:
+        wanted = parse_ref(extends).id
+    except ValueError:
+        return  # validate reports the malformed line
+    if wanted in {p.id for p in library.packs}:
+        return
+    from ..problems import Problem, ProblemsError
+    from ..yamlio import read_yaml
+
+    located, _ = read_yaml(target / "pack.yaml")
+    line, column = located.where(("extends",)) if located is not None else (None, None)
+    raise ProblemsError(
+        [
+            Problem(
+                f"{pack_id or target} extends '{wanted}', which is not loaded, so its upstream "
+                "clause cannot be known",
+                file=str(target / "pack.yaml"),
+                line=line,
+                column=column,
+                field="extends",
+                hint=f"load it as when you validate: -L <folder of {wanted}> (or install it, or add "
+                "its folder to AGREEMENT_KIT_PACKS)",
+                code="extends-missing",
+            )
+        ],
+        summary="cannot fork",
+    )
+
+
 def cmd_library_fork(args: argparse.Namespace) -> int:
     from ..packs.fork import fork_clause, update_base
     from ..packs.loading import load_stack
@@ -150,16 +188,28 @@ def cmd_library_fork(args: argparse.Namespace) -> int:
     stack.sources = [s for s in stack.sources if s.dir.resolve() != mine]
     library = load_stack(stack, strict=options["strict"])
     report_warnings([w for w in library.warnings if w.code != "replaced-without-base"])
+    _upstream_loaded(target, library)
     if args.update_base:
-        path = update_base(library, args.clause, target)
         from ..packs.fork import based_on
         from ..packs.hashing import short
 
+        path, changed = update_base(library, args.clause, target)
         base = based_on(library, args.clause)
-        print(
-            f"Updated {path}: {args.clause} is now based on {base['pack']} {base['pack_version']}, "
-            f"clause version {base['version']} ({short(base['hash'])}); your wording is unchanged."
+        said = (
+            f"{base['pack']} {base['pack_version']}, clause version {base['version']} "
+            f"({short(base['hash'])})"
         )
+        if changed:
+            print(
+                f"Updated {path}: {args.clause} is now based on {said}; your wording is unchanged."
+            )
+        else:
+            print(
+                f"{path}: {args.clause} is already based on the upstream loaded here ({said}); "
+                "nothing to update.\n"
+                "  To record a newer upstream, load it as when you validate: give the same --base "
+                "and --library (-L) options."
+            )
         return OK
     path, created = fork_clause(library, args.clause, target, force=args.force)
     if created:
@@ -173,7 +223,10 @@ def cmd_library_diff(args: argparse.Namespace) -> int:
     from ..packs.diff import diff_sides, diff_text, load_side
 
     options = pack_options(args)
-    result = diff_sides(load_side(args.old, **options), load_side(args.new, **options))
+    layers = overlays(args)
+    result = diff_sides(
+        load_side(args.old, layers, **options), load_side(args.new, layers, **options)
+    )
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -190,7 +243,14 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     draft = read_draft(args.draft)
     library = load_library(overlays(args), draft=draft, **pack_options(args))
     report_warnings(library.warnings)
-    report = upgrade_report(draft, library, draft_path=args.draft, source=args.old)
+    report = upgrade_report(
+        draft,
+        library,
+        draft_path=args.draft,
+        source=args.old,
+        overlays=overlays(args),
+        allow_paths=pack_options(args)["allow_paths"],
+    )
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -280,6 +340,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "diff",
         parents=[common],
         help="what changed between two library versions, breaking or not (exit 1 if any change)",
+        description="Compare two versions of a library. With --library packs, both pack sides "
+        "are loaded with those overlays over them: what an upgrade of the base changes for your "
+        "stack (a built .docx side records its own packs). Exit 0 identical, 1 different, 2 when "
+        "a side cannot be read.",
     )
     p.add_argument(
         "old", metavar="OLD", help="a pack folder, an installed id@version or a built .docx"

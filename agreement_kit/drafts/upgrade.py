@@ -11,6 +11,7 @@ shown.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ class UpgradeReport:
     pins: dict[str, str] = field(default_factory=dict)  # what --write records
     complete: bool = False
     gaps: list[str] = field(default_factory=list)
+    old_missing: str = ""  # why the old library could not be loaded, when it could not
 
     @property
     def needs_decision(self) -> bool:
@@ -104,41 +106,67 @@ def pin_warnings(draft: Draft, library: Library) -> list[Problem]:
     return out
 
 
-def _old_side(draft: Draft, library: Library, source: str | None, draft_path: Path) -> Side | None:
-    """The library the draft was written against, when we can find it."""
+def _old_side(
+    draft: Draft,
+    library: Library,
+    source: str | None,
+    draft_path: Path,
+    packs: dict[str, Any],
+) -> tuple[Side | None, str]:
+    """The library the draft was written against when we can find it, else why not."""
     if source:
-        return load_side(source)
+        return load_side(source), ""
     base = library.pack
     pinned = draft.pins.get(base.id)
+    why = ""
     if pinned and pinned != base.version:
         from ..packs.discovery import find_installed
         from ..packs.loading import load_library
         from ..packs.versions import parse_ref
+        from ..problems import ProblemsError
 
         found, _ = find_installed(parse_ref(f"{base.id}@{pinned}"))
-        if found is not None:
+        if found is None:
+            why = f"{base.id} {pinned}, which the draft's pins name, is not installed"
+        else:
             try:
-                old = load_library(draft=draft, base=found.dir)
-            except Exception:  # e.g. the draft's overlays refuse the old base: no text diff
-                old = None
-            if old is not None:
-                return library_side(old, f"{base.id} {pinned} (pinned; {found.origin})")
+                old = load_library(draft=draft, base=found.dir, **packs)
+            except ProblemsError as exc:  # e.g. the draft's overlays refuse the old base
+                first = exc.problems[0] if exc.problems else None
+                why = f"the draft's packs do not load over {base.id} {pinned}" + (
+                    f" ({first.location()}: {first.message})" if first is not None else ""
+                )
+            else:
+                side = library_side(old, f"{base.id} {pinned} (pinned; {found.origin})")
+                return side, ""
     built = draft_path.with_suffix(".docx")
     if built.is_file():
         try:
-            return document_side(built)
+            return document_side(built), ""
         except Exception:
-            return None
-    return None
+            why = why or f"{built} could not be read"
+    return None, why
 
 
 def upgrade_report(
-    draft: Draft, library: Library, *, draft_path: str | Path, source: str | None = None
+    draft: Draft,
+    library: Library,
+    *,
+    draft_path: str | Path,
+    source: str | None = None,
+    overlays: Sequence[str | Path] = (),
+    allow_paths: Sequence[str | Path] = (),
 ) -> UpgradeReport:
-    """What ``library`` changes for ``draft`` (see the module docstring)."""
+    """What ``library`` changes for ``draft`` (see the module docstring).
+
+    ``overlays`` and ``allow_paths`` are the ones ``library`` was loaded with, so that the pinned
+    old library is loaded the same way, over the old base.
+    """
     from ..engine.coverage import check_coverage, included_clauses
 
-    report = UpgradeReport(draft, library, _old_side(draft, library, source, Path(draft_path)))
+    packs = {"overlays": list(overlays), "allow_paths": list(allow_paths)}
+    old, why = _old_side(draft, library, source, Path(draft_path), packs)
+    report = UpgradeReport(draft, library, old, old_missing=why)
     report.pins = {p.id: p.version for p in library.packs}
     for pack_id, version in draft.pins.items():
         now = report.pins.get(pack_id)
@@ -320,9 +348,10 @@ def apply_upgrade(report: UpgradeReport) -> Draft:
 def report_text(report: UpgradeReport, draft_path: str) -> str:
     lines = [f"Upgrading {draft_path} to " + " + ".join(f"{i} {v}" for i, v in report.pins.items())]
     if report.old is None:
+        why = f": {report.old_missing}" if report.old_missing else ""
         lines.append(
-            "  (the library it was written against is not available: give --from OLD — a pack "
-            "folder, id@version or a .docx built from it — to see the wording changes)"
+            f"  (the library it was written against is not available{why}; give --from OLD — a "
+            "pack folder, id@version or a .docx built from it — to see the wording changes)"
         )
     else:
         lines.append(

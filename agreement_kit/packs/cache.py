@@ -125,7 +125,10 @@ def stack_key(stack: PackStack, strict: bool) -> str | None:
     try:
         for source in stack.sources:
             folder = Path(source.dir)
-            digest.update(f"\n{folder.resolve()}\n{source.origin}\n".encode())
+            # the folder as given and the current folder too: problems, hints and the stack
+            # name files as the user wrote them, relative to where they ran the command
+            where = f"{folder.resolve()}\n{folder}\n{Path.cwd()}"
+            digest.update(f"\n{where}\n{source.origin}\n".encode())
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 digest.update(f"{path.relative_to(folder)}\n".encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -16,6 +16,7 @@ from packaging.specifiers import SpecifierSet
 
 from ..problems import Problem, Severity
 from .reading import PackFiles
+from .resolve import shown_path
 from .versions import PackRef, major_range, parse_extends
 
 
@@ -54,6 +55,19 @@ def _at(
         code=code,
         severity=severity,
     )
+
+
+def _diff_command(ref: PackRef, loaded: PackFiles) -> str:
+    """``agreement-kit library diff OLD NEW`` for a base that moved out of an overlay's range: OLD
+    is the installed version the range accepts, when there is one."""
+    from .discovery import find_installed
+
+    try:
+        found, _ = find_installed(ref)
+    except Exception:  # a broken installation must not hide the real problem
+        found = None
+    old = f"{found.id}@{found.version}" if found is not None else f"OLD ({ref.id} as you wrote for)"
+    return f"agreement-kit library diff {old} {shown_path(loaded.dir)}"
 
 
 def order(packs: list[PackFiles], problems: list[Problem], warnings: list[Problem]) -> Chain:
@@ -108,10 +122,10 @@ def order(packs: list[PackFiles], problems: list[Problem], warnings: list[Proble
                     pack,
                     "extends",
                     f"this pack was written for {refs[ready]}, but {parent.manifest.id} "
-                    f"{parent.manifest.version} is loaded (from {parent.dir})",
-                    f"see what changed with 'agreement-kit library diff', update the pack, then widen "
-                    f"the range (e.g. extends: {parent.manifest.id}"
-                    f"{major_range(parent.manifest.version)})",
+                    f"{parent.manifest.version} is loaded (from {shown_path(parent.dir)})",
+                    f"see what changed: {_diff_command(refs[ready], parent)}; update this pack, "
+                    f'then widen the range (e.g. extends: "{parent.manifest.id}'
+                    f'{major_range(parent.manifest.version)}")',
                     code="extends-version",
                 )
             )
@@ -131,7 +145,24 @@ def order(packs: list[PackFiles], problems: list[Problem], warnings: list[Proble
             }
             while by_id.get(loop[-1]) and by_id[loop[-1]] not in loop:
                 loop.append(by_id[loop[-1]])
-            loop.append(by_id.get(loop[-1], wanted))
+            if loop[-1] not in by_id or by_id[loop[-1]] not in ids:
+                # no cycle: the chain ends at a pack that is not loaded (reported at its own line)
+                if loop[-1] in by_id:
+                    loop.append(by_id[loop[-1]])
+                missing = loop[-1]
+                problems.append(
+                    _at(
+                        pack,
+                        "extends",
+                        f"this pack extends '{wanted}', which cannot be applied: "
+                        f"{' -> '.join(loop)}, and '{missing}' is not loaded",
+                        f"load {missing} too (the draft's packs:, --library), install it, or add "
+                        "its folder to AGREEMENT_KIT_PACKS",
+                        code="extends-missing-base",
+                    )
+                )
+                continue
+            loop.append(by_id[loop[-1]])
             problems.append(
                 _at(
                     pack,
@@ -148,8 +179,9 @@ def order(packs: list[PackFiles], problems: list[Problem], warnings: list[Proble
                     "extends",
                     f"this pack extends '{wanted}', which is not loaded (loaded: "
                     f"{', '.join(sorted(ids))})",
-                    f"load {wanted} before it (the draft's packs:, --library), install it, or add "
-                    "its folder to AGREEMENT_KIT_PACKS",
+                    f"load {wanted} before it (--base if it is a base pack; the draft's packs: or "
+                    "--library if it is an overlay), install it, or add its folder to "
+                    "AGREEMENT_KIT_PACKS",
                     code="extends-missing-base",
                 )
             )

@@ -16,6 +16,7 @@ without a default.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -107,9 +108,12 @@ class LibraryDiff:
 
     def version_advice(self) -> str | None:
         """What the versions should say about the changes, when they do not."""
-        (old_id, old_v), (new_id, new_v) = self.old.base, self.new.base
+        if [i for i, _ in self.old.packs] != [i for i, _ in self.new.packs] or not self.changes:
+            return None  # different packs on each side: no one version speaks for the change
+        moved = [(o, n) for o, n in zip(self.old.packs, self.new.packs, strict=True) if o != n]
+        (old_id, old_v), (new_id, new_v) = moved[-1] if moved else (self.old.packs[-1],) * 2
         old, new = parse_version(old_v), parse_version(new_v)
-        if old_id != new_id or old is None or new is None or not self.changes:
+        if old is None or new is None:
             return None
         if self.breaking and new.major <= old.major and old.major >= 1:
             return (
@@ -381,8 +385,12 @@ def document_side(path: Path) -> Side:
     )
 
 
-def load_side(spec: str, **pack_options: Any) -> Side:
-    """``spec`` is a .docx file, a pack folder, or an installed pack ``id`` / ``id@version``."""
+def load_side(spec: str, layers: Sequence[str | Path] = (), **pack_options: Any) -> Side:
+    """``spec`` is a .docx file, a pack folder, or an installed pack ``id`` / ``id@version``.
+
+    ``layers`` (``--library``) are overlays loaded over a pack side, so that two versions of a
+    base can be compared as a district's stack sees them; a .docx side records its own packs.
+    """
     from .discovery import manifest_head
     from .loading import load_library
 
@@ -412,7 +420,10 @@ def load_side(spec: str, **pack_options: Any) -> Side:
         folder = found.dir
     _, _, extends = manifest_head(folder)
     # an overlay: compare the library it makes over what it extends; a base: the pack alone
-    overlays, base = ([folder], None) if extends else ([], folder)
+    # an overlay side goes over the --base the user gave (else the bundled pack)
+    overlays, base = (
+        ([*layers, folder], pack_options.get("base")) if extends else (list(layers), folder)
+    )
     library = load_library(overlays, base=base, **options)
     return library_side(library, spec)
 
@@ -442,6 +453,15 @@ def diff_text(result: LibraryDiff) -> str:
         lines.append(
             "(a built document records each included clause's version and content hash only: "
             "changed clauses are named, not shown word by word)"
+        )
+    old_ids, new_ids = [i for i, _ in result.old.packs], [i for i, _ in result.new.packs]
+    if old_ids != new_ids and old_ids[:1] == new_ids[:1]:
+        only = [i for i in old_ids + new_ids if (i in old_ids) != (i in new_ids)]
+        lines.append(
+            "(the two sides load different packs, so the changes include what "
+            f"{', '.join(only[:-1]) + ' and ' if len(only) > 1 else ''}{only[-1]} "
+            f"change{'s' if len(only) == 1 else ''}; add the same --library packs to compare "
+            "like with like)"
         )
     if not result.changes:
         lines.append("No differences.")

@@ -147,27 +147,80 @@ def fork_clause(
     return target, created
 
 
-def update_base(library: Library, clause_id: str, folder: str | Path) -> Path:
+def _folded(text: str, indent: int) -> Any:
+    """``text`` as a folded block whose lines end before column ``_WIDTH`` (for a round-trip dump,
+    which keeps fold positions and wraps nothing else)."""
+    from ruamel.yaml.scalarstring import FoldedScalarString
+
+    if not (_foldable(text) and len(text) > 60):
+        return text
+    folded = FoldedScalarString(text)
+    positions, line_start, last_space = [], 0, -1
+    for i, char in enumerate(text):
+        if char == " ":
+            if i - line_start > _WIDTH - indent and last_space > line_start:
+                positions.append(last_space)
+                line_start = last_space + 1
+            last_space = i
+    if len(text) - line_start > _WIDTH - indent and last_space > line_start:
+        positions.append(last_space)
+    folded.fold_pos = positions
+    return folded
+
+
+def _item(text: str, clause_id: str, path: Path) -> Any:
+    """The clause ``clause_id`` of a clause file's text, as plain data (None if unreadable)."""
+    from ..yamlio import parse_yaml
+
+    located, problems = parse_yaml(text, str(path))
+    if problems or located is None:
+        return None
+    data = located.data
+    for item in data if isinstance(data, list) else [data]:
+        if isinstance(item, dict) and item.get("id") == clause_id:
+            return item
+    return None
+
+
+def update_base(library: Library, clause_id: str, folder: str | Path) -> tuple[Path, bool]:
     """Record the upstream clause as it is now as the base of the replacement in ``folder``.
 
-    Edits only the ``based_on`` mapping of that clause, in place (comments and layout kept).
+    Edits only the ``based_on`` mapping of that clause, in place: comments, layout and your wording
+    stay exactly as they are. Returns the file and whether it changed (False when the recorded base
+    already is this upstream: nothing is written).
     """
     from ..yamlio import atomic_write
 
     if clause_id not in library.clauses:
         raise _unknown(library, clause_id)
     folder = Path(folder)
+    record = based_on(library, clause_id)
     yaml = _yaml()
+    yaml.width = 1 << 16  # keep every line break of the file as it is
     for path in sorted((folder / "clauses").glob("*.yaml")):
-        document = yaml.load(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        document = yaml.load(source)
         items = document if isinstance(document, list) else [document]
         for item in items:
-            if isinstance(item, dict) and item.get("id") == clause_id:
-                item["based_on"] = based_on(library, clause_id)
+            if not (isinstance(item, dict) and item.get("id") == clause_id):
+                continue
+            old = item.get("based_on")
+            if isinstance(old, dict) and old.get("hash") == record["hash"]:
+                return path, False
+            indent = 4 if item is document else 6
+            item["based_on"] = dict(record, text=[_folded(x, indent + 2) for x in record["text"]])
+            out = io.StringIO()
+            yaml.dump(document, out)
+            text = out.getvalue()
+            if _item(text, clause_id, path) != dict(
+                _item(source, clause_id, path), based_on=record
+            ):
+                item["based_on"] = record  # never write a file that reads back differently
                 out = io.StringIO()
                 yaml.dump(document, out)
-                atomic_write(path, out.getvalue())
-                return path
+                text = out.getvalue()
+            atomic_write(path, text)
+            return path, True
     raise ProblemsError(
         [
             Problem(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -100,6 +101,24 @@ class Merge:
 
     def _warn(self, where: Spot, message: str, code: str, hint: str | None = None) -> None:
         self.warnings.append(where.problem(message, hint=hint, code=code, severity="warning"))
+
+    def _fork_command(self, clause_id: str, pack_id: str) -> str:
+        """The ``library fork --update-base`` command that records the upstream loaded now: the
+        same ``--base`` and the packs this one extends, so the new base is this upstream."""
+        from ..resources import bundled_pack_dir
+        from .resolve import shown_path
+
+        parts = ["agreement-kit library fork", clause_id]
+        parts += ["-o", shown_path(self.pack_dir) if self.pack_dir else "<your pack>"]
+        parts.append("--update-base")
+        base = self.chain.packs[0].dir
+        if Path(base).resolve() != bundled_pack_dir().resolve():
+            parts += ["--base", shown_path(base)]
+        above = self.chain.ancestors(pack_id) - {self.base_id}
+        for pack in self.chain.packs[1:]:
+            if pack.manifest is not None and pack.manifest.id in above:
+                parts += ["-L", shown_path(pack.dir)]
+        return " ".join(parts)
 
     def _claim(self, key: str, pack: PackManifest, where: Spot) -> None:
         """Record that ``pack`` changes ``key``; report it if a sibling overlay changed it too."""
@@ -327,8 +346,7 @@ class Merge:
         up, up_version = self._upstream(clause.id)
         up_hash = clause_hash(prev)
         based = clause.based_on
-        folder = self.pack_dir or "<your pack>"
-        record = f"agreement-kit library fork {clause.id} -o {folder} --update-base"
+        record = self._fork_command(clause.id, manifest.id)
         if based is None:
             self._warn(
                 where,

@@ -58,6 +58,19 @@ def _is_path(entry: str, root: Path | None) -> bool:
     return not looks_like_ref(entry)
 
 
+def shown_path(path: str | Path) -> str:
+    """``path`` as a person would type it here: relative to the current folder when inside it,
+    else absolute, with no ``..`` steps; quoted for a shell when it needs to be."""
+    import shlex
+
+    full = Path(os.path.abspath(path))
+    try:
+        text = str(full.relative_to(Path.cwd()))
+    except ValueError:
+        text = str(full)
+    return shlex.quote(text)
+
+
 def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
@@ -112,7 +125,9 @@ def resolve_packs(
     else:
         stack.sources.append(PackSource(Path(base), "--base", str(base)))
     cwd = Path.cwd()
-    trusted = [Path(p).resolve() for p in (*allow_paths, *overlays) if _is_path(str(p), cwd)]
+    # every --allow-pack-path is a folder (even 'packs', which could also read as an id)
+    trusted = [Path(p).resolve() for p in allow_paths]
+    trusted += [Path(p).resolve() for p in overlays if _is_path(str(p), cwd)]
     if draft is not None:
         located = getattr(draft, "_located", None)
         file = located.file if located is not None else None
@@ -162,7 +177,7 @@ def _draft_entry(
     if not (target / "pack.yaml").is_file():
         return None, f"no clause pack at '{entry}' (looked in {target})", None
     if _within(target, root) or any(_within(target, t) for t in trusted):
-        return PackSource(root / entry, origin, entry), "", None
+        return PackSource(Path(os.path.normpath(root / entry)), origin, entry), "", None
     return (
         None,
         f"the draft names the pack folder '{entry}' ({target}), outside the draft's own folder "

@@ -92,13 +92,20 @@ def bundled_schema_dir() -> Path:
 def schema_comment(kind: str, for_file: Path | None = None) -> str:
     """The ``# yaml-language-server: $schema=...`` line for a file of ``kind``.
 
-    With ``for_file``, the path is relative to that file's folder (when both are on one drive), so the
-    line keeps working in a checkout or an installed environment; otherwise it is absolute.
+    With ``for_file``, the line points at the nearest ``schemas/`` folder above the file that holds
+    the schema (the one ``library schema -o schemas/`` wrote in a pack repository, so the line works
+    for everyone who clones it), else at agreement-kit's own copy; the path is relative to the file's
+    folder (when both are on one drive). Without ``for_file`` it is absolute.
     """
     import os
 
     name = next(n for n, (_, k) in SCHEMA_FILES.items() if k == kind)
     target = bundled_schema_dir() / name
+    if for_file is not None:
+        for folder in Path(for_file).resolve().parents:
+            if (folder / "schemas" / name).is_file():
+                target = folder / "schemas" / name
+                break
     ref = target.as_posix()
     if for_file is not None:
         try:

@@ -14,7 +14,7 @@ A draft's ``packs:`` entry and ``--library``/``--base`` may name an installed pa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -28,13 +28,14 @@ class PackRef:
 
     id: str
     spec: SpecifierSet
+    written: str = field(default="", compare=False)  # the range as the author wrote it
 
     def accepts(self, version: str) -> bool:
         parsed = parse_version(version)
         return parsed is not None and self.spec.contains(parsed, prereleases=True)
 
     def __str__(self) -> str:
-        return f"{self.id}{self.spec}"
+        return f"{self.id}{self.written or self.spec}"
 
 
 def parse_version(text: str) -> Version | None:
@@ -74,7 +75,7 @@ def parse_ref(text: str) -> PackRef:
         raise ValueError(
             f"'{match.group(2)}' is not a version range (e.g. >=1.0,<2 or ==1.2.*)"
         ) from None
-    return PackRef(match.group(1), spec)
+    return PackRef(match.group(1), spec, match.group(2).replace(" ", ""))
 
 
 def parse_extends(text: str) -> PackRef:
