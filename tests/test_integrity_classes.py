@@ -7,7 +7,9 @@ every class to the test that shows it, and by the attacker run from a clean clon
   the self-check would find the words in the XML, but nobody would see them on the page);
 * expressions nested too deeply to parse are a located problem, not a RecursionError traceback;
 * template faults that depend on the answers (an overflow, memory) are located problems;
-* ``check`` (text and JSON) names the overlays in effect and where each came from.
+* ``check`` (text and JSON) names the overlays in effect and where each came from;
+* payloads whose size the text alone fixes (a format width of 10⁹, nested constant loops) are
+  refused by ``library validate`` and ``template check`` themselves, so both agree with the render.
 """
 
 from __future__ import annotations
@@ -296,3 +298,52 @@ def test_check_names_the_bundled_pack_even_without_overlays(tmp_path, capsys):
     main(["check", str(draft)])
     out = capsys.readouterr().out
     assert re.search(r"Packs: wi-psl-sro \S+ \(bundled: ", out)
+
+
+# ----------------------------------------------------------------------------- sizes fixed by the text
+
+
+@pytest.mark.parametrize(
+    ("payload", "needle"),
+    [
+        ("{{ '%0999999999d'|format(1) }}", "format width 999,999,999"),
+        ("{{ '%.999999999f' % 1 }}", "format width 999,999,999"),
+        ("{{ '{:>999999999}'|format(1) }}", "format width 999,999,999"),
+        (
+            "{% for i in 'x' * 90000 %}{% for j in 'x' * 90000 %}{% endfor %}{% endfor %}",
+            "nested loops run 8,100,000,000 times",
+        ),
+    ],
+)
+def test_library_validate_refuses_sizes_the_text_fixes(tmp_path, capsys, payload, needle):
+    pack = copy_pack(tmp_path)
+    path = pack / "clauses" / "main.yaml"
+    edit(path, "{{ values.extra_hours }} extra hours", payload.replace('"', "") + " extra hours")
+    code = main(["library", "validate", str(pack)])
+    err = capsys.readouterr().err
+    assert code == 2 and needle in err and f"{path}:{line_of(path, payload[:8])}" in err
+
+
+def test_ordinary_formats_and_loops_are_fine():
+    from agreement_kit.engine.templating import analyse
+
+    for source in (
+        "{{ '%5d'|format(3) }}",
+        "{{ '%d%%'|format(5) }}",
+        "{{ '{:,.2f}'|format(3) }}",
+        "{% for a in agencies %}{% for p in program.placements %}{{ a.name }}{% endfor %}{% endfor %}",
+    ):
+        assert analyse(source).problems == [], source
+
+
+def test_nested_constant_loops_in_a_template_are_refused_by_check_and_build(tmp_path, riverton):
+    loops = "{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}"
+    template = hostile.rewrite(
+        tmp_path / "t.docx",
+        lambda parts: hostile._replace(parts, "word/document.xml", "{{ title }}", loops),
+    )
+    (problem,) = [p for p in check_template(template) if p.severity == "error"]
+    assert "99,980,001 times" in problem.message
+    with pytest.raises(ProblemsError) as info:
+        render_bytes(riverton, template)
+    assert [p.message for p in info.value.problems] == [problem.message]

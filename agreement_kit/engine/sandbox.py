@@ -590,6 +590,7 @@ def static_problems(ast: nodes.Template, what: str = "clause text") -> list[str]
         if loop.recursive:
             out.append(f"recursive loops are not allowed in {what}")
     out += [message for _, message in huge_constants(ast, MAX_OUTPUT, what)]
+    out += [message for _, message in constant_loop_passes(ast, MAX_ITERATIONS, what)]
     return list(dict.fromkeys(out))
 
 
@@ -634,7 +635,84 @@ def huge_constants(ast: nodes.Template, limit: int, what: str) -> list[tuple[int
             if value is not None and abs(value) > limit:
                 shown = f"{value:,}" if abs(value) < 1 << 64 else "a number with over 30 digits"
                 out.append((node.lineno, f"the number {shown} is too large for {what}"))
+    # a constant format string with a huge width or precision: '%0999999999d'|format(1), '%9999999s' % x
+    for fmt in ast.find_all((nodes.Filter, nodes.Mod)):
+        spec = fmt.node if isinstance(fmt, nodes.Filter) and fmt.name == "format" else None
+        if isinstance(fmt, nodes.Mod):
+            spec = fmt.left
+        if isinstance(spec, nodes.Const) and isinstance(spec.value, str):
+            for width in _FORMAT_WIDTH.findall(spec.value):
+                size = max((int(w) for w in width if w), default=0)
+                if size > limit:
+                    out.append(
+                        (
+                            fmt.lineno,
+                            f"the format width {size:,} is too large for {what}",
+                        )
+                    )
+                    break
     return out
+
+
+def const_len(node: nodes.Node) -> int | None:
+    """How many passes a loop over ``node`` makes, when that is fixed by the text itself
+    (``range(9999)``, ``'x' * 90000``, a literal list); None when it depends on the answers."""
+    if isinstance(node, nodes.Const) and isinstance(node.value, (str, list, tuple)):
+        return len(node.value)
+    if isinstance(node, (nodes.List, nodes.Tuple)):
+        return len(node.items)
+    if isinstance(node, nodes.Mul):
+        for seq, count in ((node.left, node.right), (node.right, node.left)):
+            length, times = const_len(seq), const_int(count)
+            if length is not None and times is not None:
+                return max(length * times, 0)
+        return None
+    if (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.Name)
+        and node.node.name == "range"
+        and not node.kwargs
+        and 1 <= len(node.args) <= 3
+    ):
+        bounds = [b for b in (const_int(a) for a in node.args) if b is not None]
+        if len(bounds) == len(node.args):
+            try:
+                return len(range(*bounds))  # a range object never holds its numbers
+            except (ValueError, OverflowError):
+                return None
+    return None
+
+
+def constant_loop_passes(ast: nodes.Template, limit: int, what: str) -> list[tuple[int, str]]:
+    """(line, message) for nested loops whose passes, fixed by the text alone, multiply past
+    ``limit`` (``{% for i in range(9999) %}{% for j in range(9999) %}``): every render would stop
+    at the budget, so validation says so first."""
+    out: list[tuple[int, str]] = []
+
+    def visit(node: nodes.Node, passes: int) -> None:
+        for child in node.iter_child_nodes():
+            if isinstance(child, nodes.For):
+                count = const_len(child.iter)
+                inner = passes * (count if count is not None else 1)
+                if count is not None and inner > limit:
+                    out.append(
+                        (
+                            child.lineno,
+                            f"these nested loops run {inner:,} times, more than {what} may",
+                        )
+                    )
+                    continue
+                visit(child, inner)
+            else:
+                visit(child, passes)
+
+    visit(ast, 1)
+    return out
+
+
+_FORMAT_WIDTH = re.compile(
+    r"%[-+ #0]*(\d+)?(?:\.(\d+))?|\{[^{}]*:[^{}\d]*(\d+)?(?:\.(\d+))?[^{}]*\}"
+)
 
 
 ENV = make_environment()

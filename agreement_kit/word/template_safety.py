@@ -37,7 +37,12 @@ from typing import Any
 from jinja2 import nodes
 from lxml import etree
 
-from ..engine.sandbox import TEMPLATE_MAX_RANGE, huge_constants
+from ..engine.sandbox import (
+    TEMPLATE_MAX_ITERATIONS,
+    TEMPLATE_MAX_RANGE,
+    constant_loop_passes,
+    huge_constants,
+)
 from ..problems import Problem
 from ..textpolicy import text_problem
 
@@ -585,6 +590,8 @@ def tag_problems(ast: nodes.Template) -> list[tuple[int, str, str]]:
             out.append((call.lineno, "lipsum() is not available in templates", "type the text"))
     for line, message in huge_constants(ast, TEMPLATE_MAX_RANGE, "a template"):
         out.append((line, message, "templates print the agreement; they do not need large numbers"))
+    for line, message in constant_loop_passes(ast, TEMPLATE_MAX_ITERATIONS, "a template"):
+        out.append((line, message, "loop over the agreement's parts, not over large ranges"))
     return out
 
 
