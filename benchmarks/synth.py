@@ -97,6 +97,7 @@ def _agency(rng: random.Random, i: int, town: str) -> dict[str, Any]:
         "head": {"name": f"Chief {rng.choice(NAMES)}", "title": "Sheriff" if sheriff else "Chief"},
         "signatory": {"name": rng.choice(NAMES), "title": "Mayor" if not sheriff else "Chair"},
         "attest": {"name": rng.choice(NAMES), "title": "Clerk"},
+        "hourly_cost": rng.choice([48.5, 55, 62.4, 71.25]),
     }
 
 
@@ -163,14 +164,14 @@ def draft_data(
     data["clauses"] = clauses
     values = dict(base["values"])
     values["cost_share_percent"] = rng.choice([50, 60, 75, 80])
+    values["not_to_exceed"] = 250_000 * len(agencies) * buildings  # above any estimate here
     data["values"] = values
     return data
 
 
 def make_drafts(target: Path, count: int, seed: int = 8407) -> list[Path]:
     """Write ``count`` complete drafts (one per synthetic district) into ``target``."""
-    from agreement_kit import check_coverage, load_draft, load_library
-    from agreement_kit.drafts.model import Draft
+    from agreement_kit import Engine, check_coverage, load_draft, load_library
 
     target.mkdir(parents=True, exist_ok=True)
     base = yaml.safe_load(RIVERTON.read_text(encoding="utf-8"))
@@ -188,10 +189,12 @@ def make_drafts(target: Path, count: int, seed: int = 8407) -> list[Path]:
                 safe_off.append(cid)
     rng = random.Random(seed)
     paths = []
+    engine = Engine(library)
     for n in range(count):
         data = draft_data(rng, n, base, safe_off)
-        Draft.model_validate(data)  # fail here, not in the benchmark, if the generator drifts
         path = target / f"district-{n:03d}.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
         paths.append(path)
+        # fail here, not halfway through the benchmark, if the generator drifts from the pack
+        engine.assemble(load_draft(path))
     return paths

@@ -88,6 +88,9 @@ _INSERTED = {w("ins"), w("moveTo")}
 _DELETED = {w("del"), w("moveFrom")}
 _SKIP = {w("instrText"), w("delInstrText"), w("pPr"), w("rPr"), w("fldData")}
 _BREAKS = {w("tab"): " ", w("br"): " ", w("cr"): " ", w("noBreakHyphen"): "\u2011"}
+_T, _DEL_TEXT, _P, _TBL = w("t"), w("delText"), w("p"), w("tbl")
+_NOT_CONTENT = (w("sectPr"), w("pPr"), w("rPr"))
+_BOOKMARK_START, _NAME = w("bookmarkStart"), w("name")
 
 
 def normalise(text: str) -> str:
@@ -104,11 +107,11 @@ def _text(el: etree._Element, view: View, out: list[str]) -> None:
         return
     if tag in _DELETED and view == "current":
         return
-    if tag == w("t") or (tag == w("delText") and view == "original"):
+    if tag == _T or (tag == _DEL_TEXT and view == "original"):
         out.append(el.text or "")
     elif tag in _BREAKS:
         out.append(_BREAKS[tag])
-    elif tag == w("p") and out:  # a paragraph nested in a text box or cell: keep words apart
+    elif tag == _P and out:  # a paragraph nested in a text box or cell: keep words apart
         out.append(" ")
     for child in el:
         _text(child, view, out)
@@ -160,13 +163,14 @@ def iter_paragraphs(body: etree._Element) -> Iterator[tuple[etree._Element, int 
     ) -> Iterator[tuple[etree._Element, int | None]]:
         nonlocal table
         for child in el:
-            if child.tag == w("p"):
+            tag = child.tag
+            if tag == _P:
                 yield child, in_table
-            elif child.tag == w("tbl"):
+            elif tag == _TBL:
                 if in_table is None:
                     table += 1
                 yield from walk(child, table if in_table is None else in_table)
-            elif child.tag in (w("sectPr"), w("pPr"), w("rPr")):
+            elif tag in _NOT_CONTENT:
                 continue
             else:  # sdt, sdtContent, tr, tc, customXml, smartTag, ins/del of rows ...
                 yield from walk(child, in_table)
@@ -181,10 +185,10 @@ def body_blocks(body: etree._Element) -> list[Block]:
     for i, (p, table) in enumerate(iter_paragraphs(body)):
         block = Block(index=i, element=p, table=table)
         prev = p.getprevious()
-        while prev is not None and prev.tag == w("bookmarkStart"):
-            pending.insert(0, prev.get(w("name"), ""))
+        while prev is not None and prev.tag == _BOOKMARK_START:
+            pending.insert(0, prev.get(_NAME, ""))
             prev = prev.getprevious()
-        block.anchors = [*pending, *(b.get(w("name"), "") for b in p.iter(w("bookmarkStart")))]
+        block.anchors = [*pending, *(b.get(_NAME, "") for b in p.iter(_BOOKMARK_START))]
         pending = []
         blocks.append(block)
     return blocks

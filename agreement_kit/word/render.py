@@ -31,7 +31,7 @@ from .record import attach_record
 from .template_check import template_errors
 from .template_safety import sanitise
 from .verify import BuildReport, finish_document, verify_document
-from .views import template_context
+from .views import DocumentContext, document_context, names_of
 
 # ----------------------------------------------------------------------------- rendering
 
@@ -94,14 +94,12 @@ def _load(path: Path) -> DocxTemplate:
     return doc
 
 
-def _fill(doc: DocxTemplate, agreement: Agreement, path: Path) -> None:
+def _fill(doc: DocxTemplate, context: DocumentContext, path: Path) -> None:
     from jinja2 import TemplateError
 
     hint = f"run 'agreement-kit template check {path}'"
     try:
-        doc.render(
-            template_context(agreement), jinja_env=shared_template_environment(), autoescape=True
-        )
+        doc.render(names_of(context), jinja_env=shared_template_environment(), autoescape=True)
     except SecurityError as exc:  # the template sandbox's bounds (before TemplateError: a subclass)
         raise ProblemsError(
             [Problem(f"the template could not be filled: {exc}", file=str(path), hint=hint)],
@@ -160,8 +158,9 @@ def render_document(agreement: Agreement, template: str | Path | None = None) ->
     """The filled, anchored and verified .docx, and the self-check's report."""
     path = Path(template) if template else bundled_template()
     doc = _load(path)
-    _fill(doc, agreement, path)
-    report = finish_document(doc.docx, agreement, str(path))
+    context = document_context(agreement)  # once: the template and the self-check read it
+    _fill(doc, context, path)
+    report = finish_document(doc.docx, agreement, str(path), context)
     report.shortened = _set_properties(doc, agreement)
     report.record["properties"] = report.shortened
     attach_record(doc.docx, report.record)

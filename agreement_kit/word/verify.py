@@ -10,12 +10,15 @@ clause reads exactly as assembled. Any difference is an error, never a "Wrote".
 
 from __future__ import annotations
 
+import bisect
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+from pydantic import BaseModel
 
 from ..engine.assembly import Agreement
 from ..packs.hashing import text_hash
@@ -38,8 +41,10 @@ from .ooxml import (
     document_body,
     normalise,
     paragraph_text,
+    parse_strict,
     read_parts,
-    strict_problems,
+    w,
+    xml_part_names,
 )
 
 MIN_WORDS = 3  # template text with fewer words is a label ("Exhibit A", "By:", "Page 1 of 3")
@@ -136,20 +141,35 @@ def _missing_problems(agreement: Agreement, alignment: Alignment, template: str)
 
 
 def _strings(value: Any, out: set[str]) -> None:
-    """Every string a template can print from the context (names, dates, the cost table ...)."""
-    from pydantic import BaseModel
+    """Every string a template can print from the context (names, dates, the cost table ...).
 
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            _strings(getattr(value, name), out)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _strings(item, out)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _strings(item, out)
-    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        text = normalise(str(value))
+    The context holds the same objects in several places (``district`` is ``parties[0]``, the
+    articles are among the sections, ``agreement`` holds them all): each is walked once."""
+    seen: set[int] = set()
+    raw: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            raw.add(item)
+        elif isinstance(item, BaseModel):
+            if id(item) not in seen:
+                seen.add(id(item))
+                fields = item.__dict__
+                stack.extend(fields[name] for name in kind.model_fields)
+        elif isinstance(item, dict):
+            if id(item) not in seen:
+                seen.add(id(item))
+                stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            if id(item) not in seen:
+                seen.add(id(item))
+                stack.extend(item)
+        elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            raw.add(str(item))
+    for text in raw:
+        text = normalise(text)
         if text:
             out.add(text)
 
@@ -177,7 +197,10 @@ def bundled_furniture() -> frozenset[str]:
 def _leftover(text: str, known: list[str]) -> list[str]:
     """Pieces of ``text`` not produced by a known string (longest first)."""
     pieces = [text]
-    for value in known:
+    # every piece is a part of ``text``: a value not in ``text`` (or longer than it) splits
+    # nothing; ``known`` is longest first, so skip the values longer than ``text`` at once
+    start = bisect.bisect_left(known, -len(text), key=lambda v: -len(v)) if known else 0
+    for value in [v for v in known[start:] if v in text]:
         if len(value) < 2:
             continue
         nxt: list[str] = []
@@ -187,24 +210,36 @@ def _leftover(text: str, known: list[str]) -> list[str]:
     return [p for p in (normalise(x) for x in pieces) if p]
 
 
+_PUNCTUATION = " .,:;()[]"
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@functools.lru_cache(maxsize=4)
+def _stripped(furniture: frozenset[str]) -> frozenset[str]:
+    return frozenset(f.strip(_PUNCTUATION) for f in furniture)
+
+
 def _is_furniture(piece: str, furniture: frozenset[str]) -> bool:
-    words = re.findall(r"[^\W\d_]{2,}", piece)
+    words = _WORD.findall(piece)
     if len(words) < MIN_WORDS:
         return True
-    return piece in furniture or piece.strip(" .,:;()[]") in {
-        f.strip(" .,:;()[]") for f in furniture
-    }
+    return piece in furniture or piece.strip(_PUNCTUATION) in _stripped(furniture)
 
 
 def template_text(
-    blocks: list[Block], accounted: dict[int, str], agreement: Agreement, where_of: dict[int, str]
+    blocks: list[Block],
+    accounted: dict[int, str],
+    agreement: Agreement,
+    where_of: dict[int, str],
+    context: Any = None,
 ) -> list[TemplateText]:
     """Text in ``blocks`` not produced by the clauses (``accounted``: block -> clause text in it)
-    nor by the answers: the template's own wording, beyond short labels and the bundled furniture."""
+    nor by the answers: the template's own wording, beyond short labels and the bundled furniture.
+    ``context`` is the agreement's :func:`~.views.document_context` when the caller has it."""
     from .views import document_context
 
     known_set: set[str] = set()
-    _strings(document_context(agreement), known_set)
+    _strings(context if context is not None else document_context(agreement), known_set)
     known = sorted(known_set, key=len, reverse=True)
     furniture = bundled_furniture()
     found: list[TemplateText] = []
@@ -238,8 +273,11 @@ def _where(blocks: list[Block], found: dict[int, Expected], agreement: Agreement
 _SECTION_REF = re.compile(r"\bSection (\d+\.\d+)\b")
 
 
-def finish_document(document: Any, agreement: Agreement, template: str) -> BuildReport:
-    """Check the filled document against the agreement, then anchor it (see the module doc)."""
+def finish_document(
+    document: Any, agreement: Agreement, template: str, context: Any = None
+) -> BuildReport:
+    """Check the filled document against the agreement, then anchor it (see the module doc).
+    ``context``: the document context the template was filled from (else it is built again)."""
     report = BuildReport()
     body = document.element.body
     blocks = body_blocks(body)
@@ -320,7 +358,7 @@ def finish_document(document: Any, agreement: Agreement, template: str) -> Build
 
     accounted = {index: normalise(by_key[key].text) for key, index in alignment.found.items()}
     report.template_text = template_text(
-        blocks, accounted, agreement, _where(blocks, found, agreement)
+        blocks, accounted, agreement, _where(blocks, found, agreement), context
     )
     report.record = build_record(agreement, report)
     return report
@@ -362,10 +400,36 @@ def build_record(agreement: Agreement, report: BuildReport) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- after saving
 
 
+_PARSED: set[bytes] = set()  # digests of parts that parsed strictly (the template's own parts)
+
+
+def _unparsable(parts: dict[str, bytes]) -> tuple[list[tuple[str, str]], etree._Element | None]:
+    """(part, message) for every XML part that does not parse strictly, and the parsed document
+    part. Parsing is deterministic: a part with the same bytes as one that parsed before in this
+    process (a template's unchanged styles, numbering, settings ...) is not parsed again."""
+    bad: list[tuple[str, str]] = []
+    document = None
+    for name in xml_part_names(parts):
+        blob = parts[name]
+        digest = hashlib.blake2b(blob, digest_size=16).digest()
+        if digest in _PARSED and name != "word/document.xml":
+            continue
+        try:
+            root = parse_strict(blob)
+        except etree.XMLSyntaxError as exc:
+            bad.append((name, str(exc)))
+            continue
+        if name == "word/document.xml":
+            document = root
+        elif len(_PARSED) < 4096:
+            _PARSED.add(digest)
+    return bad, document
+
+
 def verify_document(data: bytes, agreement: Agreement, template: str) -> None:
     """Every part parses strictly and every anchored clause reads exactly as assembled."""
     parts = read_parts(data)
-    bad = strict_problems(parts)
+    bad, document = _unparsable(parts)
     problems = [
         Problem(
             f"rendering produced a part that is not well-formed XML ({name}: {message})",
@@ -376,7 +440,9 @@ def verify_document(data: bytes, agreement: Agreement, template: str) -> None:
         for name, message in bad
     ]
     if not problems:
-        body = document_body(parts)
+        body = document.find(w("body")) if document is not None else None
+        if body is None:
+            body = document_body(parts)  # says why there is no body
         expected = {e.key: e for e in expected_texts(agreement)}
         seen: set[str] = set()
         for block in body_blocks(body):

@@ -551,7 +551,11 @@ def template_context(agreement: Agreement) -> dict[str, Any]:
 
     Values are pydantic models, so ``agreement.values`` in a tag is the answers, not ``dict.values``.
     """
-    context = document_context(agreement)
+    return names_of(document_context(agreement))
+
+
+def names_of(context: DocumentContext) -> dict[str, Any]:
+    """A document context's top-level names, as the template sees them."""
     return {name: getattr(context, name) for name in DocumentContext.model_fields}
 
 
