@@ -105,6 +105,8 @@ def text_problem(text: str) -> str | None:
     """Why ``text`` cannot go into a document (None when it can)."""
     if len(text) > MAX_TEXT:
         return f"is {len(text):,} characters long; the most a single answer or paragraph may hold is {MAX_TEXT:,}"
+    if _SUSPECT.search(text) is None:  # nearly every text: nothing to look at closely
+        return None
     found = list(bad_characters(text))
     if not found:
         return None

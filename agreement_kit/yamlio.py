@@ -133,6 +133,9 @@ def _join_surrogate_pairs(text: str) -> str:
     return re.sub("[\ud800-\udbff][\udc00-\udfff]", pair, text)
 
 
+_PLAIN_BY_TAG = {_NUMBER_TAGS[0]: _PLAIN_INT, _NUMBER_TAGS[1]: _PLAIN_FLOAT}
+
+
 def _scalar_problem(node: yaml.ScalarNode, loc: Loc, *, key: bool) -> _Refused | None:
     what = "this key" if key else "this value"
     if _SURROGATES.search(node.value):
@@ -140,7 +143,7 @@ def _scalar_problem(node: yaml.ScalarNode, loc: Loc, *, key: bool) -> _Refused |
     message = text_problem(node.value)
     if message:
         return _Refused(node, f"{what} {message}", "retype it without the character", loc)
-    plain = {_NUMBER_TAGS[0]: _PLAIN_INT, _NUMBER_TAGS[1]: _PLAIN_FLOAT}.get(node.tag)
+    plain = _PLAIN_BY_TAG.get(node.tag)
     if plain is not None and not plain.match(node.value.strip()):
         return _Refused(
             node,

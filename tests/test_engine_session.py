@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 
 import pytest
+from jinja2 import TemplateSyntaxError
 
 from agreement_kit import Engine, check_coverage, load_draft, load_library
 from agreement_kit.drafts.model import Draft
@@ -217,22 +218,49 @@ def test_preview_of_a_left_out_clause_shows_it_as_chosen():
     assert chosen.paragraphs == ("The officer works 6 extra hours; see Section 1.1.",)
 
 
-def test_each_paragraph_is_compiled_once_per_process(monkeypatch):
+def test_each_paragraph_is_compiled_at_most_once_per_process(monkeypatch):
+    """Loading parses clause text (no code generation); the first probe or render compiles a
+    paragraph, and nothing after that compiles it again — not a second engine, not a reload."""
     from agreement_kit.engine import probing, sandbox
 
-    library = load_library(base=MINI_PACK)  # loading compiles every paragraph once
-    calls = []
+    calls: list[object] = []
     for env in (sandbox.ENV, probing.PROBE_ENV):
         original = env.compile
         monkeypatch.setattr(
-            env, "compile", lambda *a, _o=original, **k: calls.append(a) or _o(*a, **k)
+            env, "compile", lambda *a, _o=original, **k: calls.append(a[0]) or _o(*a, **k)
         )
-    draft = load_draft(MINI_DRAFT)
-    engine = Engine(library)
-    engine.coverage(draft)
-    engine.assemble(draft, today=TODAY)
-    Engine(library).assemble(edited(draft, "district.name", "Another District"), today=TODAY)
-    assert calls == []
+
+    def work() -> None:
+        library = load_library(base=MINI_PACK)
+        draft = load_draft(MINI_DRAFT)
+        engine = Engine(library)
+        engine.coverage(draft)
+        engine.assemble(draft, today=TODAY)
+        Engine(library).assemble(edited(draft, "district.name", "Another District"), today=TODAY)
+
+    work()
+    compiled = [str(c) for c in calls]
+    assert len(compiled) == len(set(compiled))  # no paragraph twice
+    work()
+    assert len(calls) == len(compiled)  # and nothing again the second time
+
+
+def test_loading_generates_no_code_but_still_refuses_unknown_filters(tmp_path, monkeypatch):
+    from agreement_kit.engine import sandbox
+
+    calls: list[object] = []
+    original = sandbox.ENV.compile
+    monkeypatch.setattr(
+        sandbox.ENV, "compile", lambda *a, _o=original, **k: calls.append(a) or _o(*a, **k)
+    )
+    found = analyse("{{ district.name | upper }} and {% if x is defined %}y{% endif %}")
+    assert found.paths == {("district", "name"), ("x",)} and calls == []
+    with pytest.raises(TemplateSyntaxError, match="No filter named 'uper'"):
+        analyse("{{ district.name | uper }}")
+    with pytest.raises(TemplateSyntaxError, match="No filter named 'uper'"):
+        analyse("{% if final %}{{ district.name | uper }}{% endif %}")  # also in a branch
+    with pytest.raises(TemplateSyntaxError, match="No test named 'defind'"):
+        analyse("{% if x is defind %}y{% endif %}")
 
 
 def test_text_cannot_change_the_answers():

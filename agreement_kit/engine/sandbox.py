@@ -557,6 +557,37 @@ def make_template_environment() -> SandboxedEnvironment:
     return env
 
 
+def find_all(ast: nodes.Node, types: Any) -> list[Any]:
+    """``ast.find_all(types)`` as a list, in the same (document) order, from one walk of the tree
+    kept on it: validation asks a paragraph's tree for a dozen kinds of node, and Jinja's
+    ``find_all`` walks the whole tree with nested generators for each."""
+    every = ast.__dict__.get("_every_node")
+    if every is None:
+        every = []
+        stack = _children(ast)
+        stack.reverse()
+        while stack:
+            node = stack.pop()
+            every.append(node)
+            below = _children(node)
+            below.reverse()
+            stack += below
+        ast.__dict__["_every_node"] = every
+    return [node for node in every if isinstance(node, types)]
+
+
+def _children(node: nodes.Node) -> list[nodes.Node]:
+    """``list(node.iter_child_nodes())`` without the generators."""
+    out: list[nodes.Node] = []
+    for name in node.fields:
+        item = getattr(node, name, None)
+        if isinstance(item, list):
+            out += [n for n in item if isinstance(n, nodes.Node)]
+        elif isinstance(item, nodes.Node):
+            out.append(item)
+    return out
+
+
 _CALLABLE_IN_TEXT = {"ref"}
 _LOOP_METHODS = {"cycle", "changed"}
 
@@ -565,7 +596,7 @@ def static_problems(ast: nodes.Template, what: str = "clause text") -> list[str]
     """What the sandbox would refuse, found before any render: method calls and calls of
     anything but ref() and loop.cycle(), recursive loops, huge literal numbers."""
     out: list[str] = []
-    for call in ast.find_all(nodes.Call):
+    for call in find_all(ast, nodes.Call):
         callee = call.node
         if isinstance(callee, nodes.Name) and callee.name in _CALLABLE_IN_TEXT:
             continue
@@ -583,10 +614,10 @@ def static_problems(ast: nodes.Template, what: str = "clause text") -> list[str]
             )
         elif not isinstance(callee, nodes.Name):
             out.append(f"only ref('clause-id') can be called in {what}")
-    for attribute in ast.find_all(nodes.Getattr):
+    for attribute in find_all(ast, nodes.Getattr):
         if attribute.attr.startswith("_"):
             out.append(f"'{attribute.attr}' is not allowed in {what}")
-    for loop in ast.find_all(nodes.For):
+    for loop in find_all(ast, nodes.For):
         if loop.recursive:
             out.append(f"recursive loops are not allowed in {what}")
     out += [message for _, message in huge_constants(ast, MAX_OUTPUT, what)]
@@ -623,11 +654,11 @@ def huge_constants(ast: nodes.Template, limit: int, what: str) -> list[tuple[int
     """(line, message) for constant sizes above ``limit`` given to a filter, a call (``range``),
     ``*`` or ``**``: a render would refuse them, so validation refuses them first."""
     out: list[tuple[int, str]] = []
-    for node in ast.find_all((nodes.Filter, nodes.Call, nodes.Mul, nodes.Pow)):
+    for node in find_all(ast, (nodes.Filter, nodes.Call, nodes.Mul, nodes.Pow)):
         if isinstance(node, (nodes.Filter, nodes.Call)):
             operands = [*node.args, *(k.value for k in node.kwargs)]
         else:
-            operands = [node.left, node.right]  # type: ignore[attr-defined]
+            operands = [node.left, node.right]
         if isinstance(node, nodes.Pow):
             operands = [node]  # the power itself
         for arg in operands:
@@ -636,7 +667,7 @@ def huge_constants(ast: nodes.Template, limit: int, what: str) -> list[tuple[int
                 shown = f"{value:,}" if abs(value) < 1 << 64 else "a number with over 30 digits"
                 out.append((node.lineno, f"the number {shown} is too large for {what}"))
     # a constant format string with a huge width or precision: '%0999999999d'|format(1), '%9999999s' % x
-    for fmt in ast.find_all((nodes.Filter, nodes.Mod)):
+    for fmt in find_all(ast, (nodes.Filter, nodes.Mod)):
         spec = fmt.node if isinstance(fmt, nodes.Filter) and fmt.name == "format" else None
         if isinstance(fmt, nodes.Mod):
             spec = fmt.left

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
 
-from jinja2 import Template, TemplateSyntaxError, nodes
+from jinja2 import Template, TemplateAssertionError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from .sandbox import ENV, MAX_OUTPUT, describe, static_problems
+from .sandbox import ENV, MAX_OUTPUT, describe, find_all, static_problems
 from .tracking import Path
 
 # ---------------------------------------------------------------- one compile per paragraph
@@ -95,15 +95,29 @@ def bound_names(target: nodes.Node) -> list[str]:
     return [n.name for n in target.find_all(nodes.Name)]
 
 
+def _compile_time_checks(source: str, ast: nodes.Template) -> None:
+    """What Jinja's code generator would refuse, without generating the code: an unknown filter
+    or test fails here, with Jinja's own message (also inside an ``if``, where Jinja would wait
+    until the branch runs). Code is generated when a paragraph is first probed or rendered — as it
+    is for a library read from the disk cache — so loading a pack costs a parse, not a compile.
+    The rare constructs whose other compile-time checks are not repeated here (blocks, macros, a
+    loop target named ``loop``) are compiled at once, as before."""
+    for node in find_all(ast, (nodes.Filter, nodes.Test)):
+        known = ENV.filters if isinstance(node, nodes.Filter) else ENV.tests
+        if node.name not in known:
+            kind = "filter" if isinstance(node, nodes.Filter) else "test"
+            raise TemplateAssertionError(f"No {kind} named {node.name!r}.", node.lineno)
+    rare = any(True for _ in find_all(ast, (nodes.Block, nodes.Macro, nodes.CallBlock)))
+    if rare or any(n.name == "loop" and n.ctx == "store" for n in find_all(ast, nodes.Name)):
+        _code(source, ast)
+
+
 def analyse(source: str) -> Analysis:
     """Parse ``source`` and list what it uses. Raises TemplateSyntaxError on bad syntax."""
     if is_literal(source):
         return Analysis()
     ast = ENV.parse(source)
-    # Unknown filters and tests fail here, with a message naming them. The sandbox's code
-    # generator evaluates nothing while compiling (no constant folding of filter calls). The
-    # code is kept: probing and rendering build their templates from it (one compile per text).
-    _code(source, ast)
+    _compile_time_checks(source, ast)
     result = Analysis(problems=static_problems(ast))
 
     def visit(node: nodes.Node, scope: dict[str, Path]) -> None:
@@ -151,19 +165,19 @@ def analyse(source: str) -> Analysis:
         for child in node.iter_child_nodes():
             visit(child, scope)
 
-    for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+    for node in find_all(ast, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         result.problems.append(
             f"'{type(node).__name__.lower()}' is not allowed in clause text "
             "(clause text cannot load other templates or files)"
         )
-    if any(True for _ in ast.find_all((nodes.Macro, nodes.CallBlock))):
+    if any(True for _ in find_all(ast, (nodes.Macro, nodes.CallBlock))):
         result.problems.append("macros are not allowed in clause text")
-    for const in ast.find_all(nodes.Const):
+    for const in find_all(ast, nodes.Const):
         if isinstance(const.value, str) and const.value.startswith("_"):
             result.problems.append(f"'{const.value}' is not allowed in clause text")
         elif isinstance(const.value, (int, float)) and abs(const.value) > 10**9:
             result.problems.append(f"the number {const.value} is too large for clause text")
-    for power in ast.find_all(nodes.Pow):
+    for power in find_all(ast, nodes.Pow):
         if not (isinstance(power.right, nodes.Const) and abs(power.right.value) <= 64):
             result.problems.append("'**' needs a small constant exponent in clause text")
     visit(ast, {})
