@@ -50,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     "load_library_for": ".packs.loading",
     "convert_to_pdf": ".word.pdf",
     "find_soffice": ".word.pdf",
+    "OutputExistsError": ".problems",
     "Problem": ".problems",
     "ProblemsError": ".problems",
     "render_docx": ".word.render",
@@ -92,7 +93,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from .outputs import guard_output, write_together
     from .packs.library import Library
     from .packs.loading import load_library, load_library_for
-    from .problems import Problem, ProblemsError
+    from .problems import OutputExistsError, Problem, ProblemsError
     from .review.api import checklist_renderable
     from .review.book import clause_book
     from .review.checklist import build_checklist
@@ -131,6 +132,7 @@ __all__ = [
     "Engine",
     "Library",
     "Omission",
+    "OutputExistsError",
     "Problem",
     "ProblemsError",
     "ReviewSummary",

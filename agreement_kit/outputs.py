@@ -24,7 +24,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from .problems import Problem, ProblemsError
+from .problems import Problem, ProblemsError, output_exists
 
 PACK_FILES = ("pack.yaml", "policy.yaml")
 
@@ -152,7 +152,7 @@ def _interrupts_held() -> Iterator[None]:
 def write_together(files: Mapping[Path, bytes], *, overwrite: bool) -> list[Path]:
     """Write every ``path: data`` so that all appear or none do (see the module's note).
 
-    Raises FileExistsError when a target exists and ``overwrite`` is false (before writing
+    Raises :class:`OutputExistsError` when a target exists and ``overwrite`` is false (before writing
     anything), and OSError naming the file that could not be written (the disk full, a folder
     that cannot be written); then nothing is replaced."""
     from .yamlio import _mode_for
@@ -160,8 +160,7 @@ def write_together(files: Mapping[Path, bytes], *, overwrite: bool) -> list[Path
     targets = [Path(p) for p in files]
     if not overwrite:
         for target in targets:
-            if target.exists():
-                raise FileExistsError(str(target))
+            output_exists(target, overwrite=False)
     temps: list[tuple[Path, Path]] = []
     try:
         for target, data in zip(targets, files.values(), strict=True):

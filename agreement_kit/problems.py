@@ -7,7 +7,9 @@ to its exit code (:data:`EXIT_CODES`); nothing decides an exit code by reading a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -96,3 +98,38 @@ class ProblemsError(Exception):
         lines = [f"{self.summary} ({len(self.problems)} problem{'s' * (len(self.problems) != 1)}):"]
         lines += [f"  {p}".replace("\n", "\n  ") for p in self.problems]
         return "\n".join(lines)
+
+
+class OutputExistsError(ProblemsError, FileExistsError):
+    """An output file is already there and replacing it was not asked for (``overwrite=False``,
+    no ``--force``). A :class:`ProblemsError` of kind ``"invalid"`` (exit 2: a usage matter, since
+    ``--force`` or another name fixes it); also a :class:`FileExistsError`, so that code written for
+    the plain exception still catches it. :attr:`path` is the file."""
+
+    def __init__(
+        self, path: str | os.PathLike[str], hint: str = "use --force to replace it"
+    ) -> None:
+        self.path = Path(path)
+        ProblemsError.__init__(
+            self,
+            [
+                Problem(
+                    "already exists; not replaced",
+                    file=str(self.path),
+                    hint=hint,
+                    code="output-exists",
+                )
+            ],
+            summary=f"{self.path} already exists; not replaced",
+            kind="invalid",
+        )
+        self.filename = str(self.path)
+
+    def __reduce__(self) -> tuple[object, ...]:  # picklable across batch worker processes
+        return (type(self), (self.path, self.problems[0].hint or ""))
+
+
+def output_exists(path: str | os.PathLike[str], *, overwrite: bool) -> None:
+    """Raise :class:`OutputExistsError` when ``path`` exists and ``overwrite`` is false."""
+    if not overwrite and Path(path).exists():
+        raise OutputExistsError(path)

@@ -426,11 +426,14 @@ def _mode_for(path: Path) -> int:
 def atomic_write(path: Path, data: bytes | str, *, overwrite: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
-    With ``overwrite=False`` an existing file is left alone and FileExistsError is raised.
+    With ``overwrite=False`` an existing file is left alone and
+    :class:`~agreement_kit.problems.OutputExistsError` is raised.
     """
     path = Path(path)
     if not overwrite and path.exists():
-        raise FileExistsError(str(path))
+        from .problems import OutputExistsError
+
+        raise OutputExistsError(path)
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data

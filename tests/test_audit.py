@@ -155,7 +155,7 @@ def test_audit_reports_exactly_what_the_city_attorney_changed(built, tmp_path, c
     assert "requirement I " in out and "DELETED" in out and INSERTED in out
     code = main(["audit", str(returned), "--draft", str(RIVERTON), "--json"])
     payload = json.loads(capsys.readouterr().out)
-    assert code == 1 and payload["format"] == 1 and payload["clean"] is False
+    assert code == 1 and payload["format"] == "agreement-kit/audit@1" and payload["clean"] is False
     assert payload["summary"]["deleted"] == ["annual-report"]
     assert payload["requirements_lost"][0]["id"] == "I"
 

@@ -84,7 +84,7 @@ def test_book_refuses_other_suffixes_and_existing_files(capsys, tmp_path):
     out = tmp_path / "book.md"
     out.write_text("mine", encoding="utf-8")
     code, _, _ = run(capsys, "library", "book", "-o", out)
-    assert code == 1 and out.read_text(encoding="utf-8") == "mine"
+    assert code == 2 and out.read_text(encoding="utf-8") == "mine"
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,7 @@ def test_new_writes_a_commented_starter_that_checks(capsys, tmp_path):
     code, out, _ = run(capsys, "check", str(path))
     assert code == 1 and "district.name" in out
     code, _, err = run(capsys, "new", str(path))
-    assert code == 1 and "already exists" in err
+    assert code == 2 and "already exists" in err  # a usage matter: --force or another name
 
 
 def test_build_writes_docx_with_answers_as_typed(capsys, tmp_path):
@@ -98,7 +98,7 @@ def test_build_refuses_to_overwrite_without_force(capsys, tmp_path):
     out = tmp_path / "a.docx"
     out.write_bytes(b"precious")
     code, _, err = run(capsys, "build", COMPLETE, "-o", str(out))
-    assert code == 1 and "--force" in err and out.read_bytes() == b"precious"
+    assert code == 2 and "--force" in err and out.read_bytes() == b"precious"
     code, _, _ = run(capsys, "build", COMPLETE, "-o", str(out), "--force")
     assert code == 0 and out.read_bytes().startswith(b"PK")
 
@@ -178,9 +178,7 @@ def test_python_dash_m_runs_the_cli():
 
 @pytest.mark.parametrize("argv", [["check"], ["frobnicate"]])
 def test_usage_errors_exit_2(argv, capsys):
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    assert info.value.code == 2
+    assert main(argv) == 2
 
 
 def test_checklist_markdown_and_json(capsys, tmp_path):
@@ -190,10 +188,12 @@ def test_checklist_markdown_and_json(capsys, tmp_path):
     assert "| **A** |" in out and "NOT COVERED" not in out
     code, out, _ = run(capsys, "checklist", GAPS, "--json")
     data = json.loads(out)
-    assert code == 1 and data["complete"] is False
-    uncovered = [r["id"] for r in data["requirements"] if r["state"] == "not-covered"]
+    assert data["format"] == "agreement-kit/checklist@1" and data["ok"] is False
+    checklist = data["checklist"]  # the checklist document (schemas/checklist.schema.json)
+    assert code == 1 and checklist["complete"] is False
+    uncovered = [r["id"] for r in checklist["requirements"] if r["state"] == "not-covered"]
     assert uncovered, "the gaps example leaves a requirement uncovered"
-    assert any("program.placements[1].principal" in g for g in data["gaps"])
+    assert any("program.placements[1].principal" in g for g in checklist["gaps"])
     target = tmp_path / "review.md"
     code, out, _ = run(capsys, "checklist", COMPLETE, "-o", str(target))
     assert code == 0 and target.read_text(encoding="utf-8").startswith("# Review checklist")
@@ -227,6 +227,7 @@ def test_new_with_library_records_the_pack_in_the_draft(capsys, tmp_path):
     pack.mkdir()
     (pack / "pack.yaml").write_text("id: ours\ntitle: Ours\nversion: '1'\n", encoding="utf-8")
     draft = tmp_path / "drafts" / "d.yaml"
+    draft.parent.mkdir()  # outputs never create folders
     code, _, _ = run(capsys, "new", str(draft), "--library", str(pack))
     assert code == 0
     from agreement_kit import load_draft
@@ -266,14 +267,14 @@ def test_outputs_that_would_lose_work_are_refused(capsys, tmp_path):
     docs = tmp_path / "precious.md"
     docs.write_text("mine", encoding="utf-8")
     code, _, err = run(capsys, "library", "docs", "-o", str(docs))
-    assert code == 1 and docs.read_text(encoding="utf-8") == "mine"
+    assert code == 2 and docs.read_text(encoding="utf-8") == "mine"
 
 
 def test_unwritable_output_is_a_message_not_a_traceback(capsys, tmp_path):
     blocker = tmp_path / "afile"
     blocker.write_text("x", encoding="utf-8")
     code, _, err = run(capsys, "build", COMPLETE, "-o", str(blocker / "x.docx"))
-    assert code == 2 and "afile is a file" in err and "Traceback" not in err
+    assert code == 3 and "afile is a file" in err and "Traceback" not in err
     folder = tmp_path / "adir.docx"
     folder.mkdir()
     code, _, err = run(capsys, "build", COMPLETE, "-o", str(folder), "--force")
@@ -308,7 +309,7 @@ def test_value_of_the_wrong_kind_is_invalid_input(capsys, tmp_path):
     code, out, err = run(capsys, "check", str(bad), "--json")
     assert code == 2 and "between 0 and 100" in err
     data = json.loads(out)
-    assert data["valid"] is False and data["problems"][0]["field"] == "values.cost_share_percent"
+    assert data["ok"] is False and data["problems"][0]["field"] == "values.cost_share_percent"
 
 
 def test_impossible_date_is_reported_with_its_line(capsys, tmp_path):

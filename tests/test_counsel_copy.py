@@ -151,7 +151,7 @@ def test_build_writes_the_counsel_copy_alone_or_beside_the_agreement(tmp_path, c
     assert main(["build", str(RIVERTON), "-o", str(copy), "--counsel-copy", str(copy)]) == 2
     assert "both the agreement" in capsys.readouterr().err
     assert main(["build", str(RIVERTON), "--counsel-copy", str(tmp_path / "x.docx"), "--pdf"]) == 2
-    assert main(["build", str(RIVERTON), "--counsel-copy", str(copy)]) == 1  # exists
+    assert main(["build", str(RIVERTON), "--counsel-copy", str(copy)]) == 2  # exists
     assert "already exists" in capsys.readouterr().err
 
 

@@ -53,7 +53,7 @@ def test_fork_copies_a_clause_with_its_base_and_changes_nothing(tmp_path, capsys
     assert replaced.kind == "replaced" and replaced.diff == "" and not replaced.stale
     assert library.clause_hash(CLAUSE) == load_library().clause_hash(CLAUSE)
     assert 'extends: "wi-psl-sro>=2.0.0,<3"' in (pack / "pack.yaml").read_text("utf-8")
-    assert main(["library", "fork", CLAUSE, "-o", str(pack)]) == 1  # never replaced silently
+    assert main(["library", "fork", CLAUSE, "-o", str(pack)]) == 2  # never replaced silently
     assert main(["library", "fork", "termination-on-notic", "-o", str(pack)]) == 2
     assert "did you mean 'termination-on-notice'" in capsys.readouterr().err
 

@@ -8,12 +8,11 @@ The work is in :mod:`agreement_kit.engine.batch`; this module reads the command 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from .common import INCOMPLETE, OK, UserError, err, overlays, pack_options
+from .common import INCOMPLETE, OK, UserError, emit_json, err, output_folder, overlays, pack_options
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -46,42 +45,47 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
         require_soffice()  # before anything is built: every .docx comes with its .pdf
     workers = args.jobs or default_jobs()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    show = _Progress(len(jobs), workers, quiet=args.json)
+    output_folder(out_dir)  # OUT_DIR may be new, but not a new tree (a typo in its parent)
+    out_dir.mkdir(exist_ok=True)
+    show = _Progress(len(jobs), workers, quiet=args.json, silent=_quiet(args))
     try:
         report = show.around(lambda tick: run(jobs, settings, jobs=workers, progress=tick))
     finally:
         show.close()
     if args.json:
-        payload = {
-            "format": 1,
-            "ok": report.ok and not problems,
-            "report": str(out_dir / REPORT_NAME),
-            "batch": report.to_json(),
-            "problems": [p.as_dict() for p in problems]
-            + [
-                {**p, "file": p.get("file") or r.draft}
-                for r in report.results
-                if r.status == "failed"
-                for p in (r.problems or [{"message": r.reason, "file": r.draft}])
-            ],
-        }
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        failed = [
+            {**p, "file": p.get("file") or r.draft}
+            for r in report.results
+            if r.status == "failed"
+            for p in (r.problems or [{"message": r.reason, "file": r.draft}])
+        ]
+        emit_json(
+            "batch",
+            report.ok and not problems,
+            [*problems, *failed],
+            report=str(out_dir / REPORT_NAME),
+            batch=report.to_json(),
+        )
     else:
         _summary(report, out_dir / REPORT_NAME)
     return OK if report.ok and not problems else INCOMPLETE
+
+
+def _quiet(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "quiet", 0) or getattr(args, "quiet_before", 0))
 
 
 class _Progress:
     """A rich progress bar on a terminal; one plain line per draft otherwise (stderr with --json,
     so that stdout holds only the JSON)."""
 
-    def __init__(self, total: int, workers: int, *, quiet: bool) -> None:
+    def __init__(self, total: int, workers: int, *, quiet: bool, silent: bool = False) -> None:
         self.total = total
         self.count = 0
+        self.silent = silent  # --quiet: no progress at all
         self.stream = sys.stderr if quiet else sys.stdout
         self.bar: Any = None
-        if self.stream.isatty():
+        if self.stream.isatty() and not silent:
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
@@ -115,6 +119,8 @@ class _Progress:
             self.bar.update(self.task, advance=1, last=f"{result.status} {name}")
             if result.status == "failed":
                 self.bar.console.print(f"[red]failed[/red] {result.draft}: {result.reason}")
+            return
+        if self.silent:
             return
         line = f"[{self.count}/{self.total}] {result.status:<7} {result.draft}"
         line += f" -> {result.output}" if result.status != "failed" else f": {result.reason}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -13,12 +12,15 @@ from .common import (
     INCOMPLETE,
     OK,
     UserError,
+    emit_json,
     err,
     library_for,
     not_the_input,
+    note,
     overlays,
     plain_library,
     read_draft,
+    refuse_existing,
     template_path,
 )
 from .word import (
@@ -35,8 +37,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from ..drafts.io import new_draft, save_draft
 
     path = Path(args.draft)
-    if path.exists() and not args.force:
-        raise UserError(f"{path} already exists", INCOMPLETE, "use --force to replace it")
+    refuse_existing(path, args.force)
     library = plain_library(args)
     not_the_input(path, None, library=library, kinds=(".yaml", ".yml"))
     draft = new_draft(library)
@@ -49,7 +50,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         draft = draft.model_copy(update={"packs": packs})
         outside = [p for p in packs if p.startswith("..") or os.path.isabs(p)]
         if outside:
-            err(
+            note(
                 f"note: {', '.join(outside)} lies outside the draft's folder; a draft may load "
                 "packs only from its own folder tree or installed packs, so give "
                 f"--allow-pack-path {Path(overlays(args)[0]).resolve().parent} (or --library) "
@@ -130,10 +131,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     review = review_summary(library, draft, coverage) if args.require_review else None
     negotiated = negotiation_findings(library, draft, coverage)  # agreed wording, rechecked
     sound = coverage.complete and not blocking
+    if (
+        not coverage.complete
+        or any(f.blocking for f in negotiated)
+        or blocking
+        and not args.allow_omissions
+        or review is not None
+        and not review.done
+    ):
+        code = INCOMPLETE
+    else:
+        code = OK
     if args.json:
         from ..packs.summary import library_summary
 
         data = coverage.to_json()
+        for key in ("format", "problems", "located"):  # the envelope's problems hold them
+            data.pop(key, None)
         data["library"] = library_summary(library)  # the packs in effect and where each came from
         data["sound"] = sound
         data["omitted"] = [
@@ -142,7 +156,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if review is not None:
             data["review"] = review.to_json()
         data["negotiated"] = [f.as_dict() for f in negotiated]
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        problems = [*library.warnings, *coverage.located, *(f.problem() for f in negotiated)]
+        emit_json("check", code == OK, problems, **data)
     else:
         _print_omissions(found)
         _print_coverage(coverage, library)
@@ -155,13 +170,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 summary.replace("; ready to build.", ".")
             )
         print(summary)
-    if not coverage.complete or any(f.blocking for f in negotiated):
-        return INCOMPLETE
-    if blocking and not args.allow_omissions:
-        return INCOMPLETE
-    if review is not None and not review.done:
-        return INCOMPLETE
-    return OK
+    return code
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -188,10 +197,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if want_pdf:
         require_soffice()  # the .docx and the .pdf are written together or not at all
     for target in targets:
-        if target.exists() and not args.force:
-            raise UserError(
-                f"{target} already exists; not replaced", INCOMPLETE, "use --force to replace it"
-            )
+        refuse_existing(target, args.force)
     coverage = check_coverage(library, draft)
     if not coverage.complete:
         err(f"Cannot build {out}: the agreement is not complete yet.")
@@ -223,17 +229,17 @@ def _print_build_report(report: Any) -> None:
         f"{report.references} cross-references as Word fields."
     )
     for name, value in report.shortened.items():
-        err(
+        note(
             f"note: the {name.removeprefix('core:')} property is longer than Word allows; shortened "
             f"(the full {len(value)} characters are kept in the document's provenance part)"
         )
     if report.template_text:
-        err(
+        note(
             f"warning: the template adds {len(report.template_text)} passage(s) of its own that no "
             "clause or answer produced (counsel should read them):"
         )
         for item in report.template_text:
-            err(f'  - {item.where}: "{item.text}"')
+            note(f'  - {item.where}: "{item.text}"')
 
 
 def cmd_wizard(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,11 +10,13 @@ from typing import Any
 from .common import (
     INCOMPLETE,
     OK,
-    UserError,
+    emit_json,
+    log_loaded,
     not_the_input,
     overlays,
     pack_options,
     plain_library,
+    refuse_existing,
     report_warnings,
 )
 
@@ -26,10 +27,9 @@ def cmd_library_validate(args: argparse.Namespace) -> int:
 
     packs = args.packs or []
     library = load_library([*(overlays(args)), *packs], **pack_options(args))
+    log_loaded(library)
     if getattr(args, "json", False):
-        payload = {"format": 1, "valid": True, "library": library_summary(library)}
-        payload["problems"] = [w.as_dict() for w in library.warnings]
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        emit_json("library-validate", True, library.warnings, library=library_summary(library))
         return OK
     report_warnings(library.warnings)
     names = " + ".join(f"{p.id} {p.version}" for p in library.packs)
@@ -50,7 +50,8 @@ def cmd_library_list(args: argparse.Namespace) -> int:
     if args.deviations:
         return _list_deviations(library, args.json)
     if args.json:
-        print(json.dumps(library_json(library), indent=2, ensure_ascii=False))
+        data = {k: v for k, v in library_json(library).items() if k != "format"}
+        emit_json("library-list", True, library.warnings, **data)
         return OK
     print(f"{library.pack.title} {library.pack.version}")
     print("\nRequirements")
@@ -77,8 +78,7 @@ def _list_deviations(library: Any, as_json: bool) -> int:
 
     found = deviations(library)
     if as_json:
-        payload = {"format": 1, "deviations": [d.as_dict() for d in found]}
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        emit_json("library-list", True, library.warnings, deviations=[d.as_dict() for d in found])
         return OK
     for line in stack_lines(library, hint=False):
         print(line)
@@ -103,10 +103,7 @@ def cmd_library_docs(args: argparse.Namespace) -> int:
     text = library_markdown(library)
     if args.output:
         not_the_input(Path(args.output), None, library=library, kinds=(".md", ".markdown", ".txt"))
-        if Path(args.output).exists() and not args.force:
-            raise UserError(
-                f"{args.output} already exists; not replaced", INCOMPLETE, "use --force"
-            )
+        refuse_existing(args.output, args.force)
         atomic_write(Path(args.output), text)
         print(f"Wrote {args.output}")
     else:
@@ -228,7 +225,8 @@ def cmd_library_diff(args: argparse.Namespace) -> int:
         load_side(args.old, layers, **options), load_side(args.new, layers, **options)
     )
     if args.json:
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        data = {k: v for k, v in result.to_json().items() if k != "format"}
+        emit_json("library-diff", not result.changes, [], **data)
     else:
         sys.stdout.write(diff_text(result))
     return INCOMPLETE if result.changes else OK
@@ -251,21 +249,24 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
         overlays=overlays(args),
         allow_paths=pack_options(args)["allow_paths"],
     )
+    code = INCOMPLETE if report.needs_decision else OK
     if args.json:
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        data = {k: v for k, v in report.to_json().items() if k != "format"}
+        emit_json("upgrade", code == OK, library.warnings, **data)
     else:
         sys.stdout.write(report_text(report, args.draft))
     if args.write:
         save_draft(apply_upgrade(report), args.draft)
         fixed = sum(f.fixed_by_write for f in report.findings)
         print(
-            f"Wrote {args.draft}: pins recorded, {fixed} entr{'y' if fixed == 1 else 'ies'} updated."
+            f"Wrote {args.draft}: pins recorded, {fixed} entr{'y' if fixed == 1 else 'ies'} updated.",
+            file=sys.stderr if args.json else sys.stdout,  # with --json, stdout holds only JSON
         )
     elif any(f.fixed_by_write for f in report.findings) and not args.json:
         print(
             f"Run 'agreement-kit upgrade {args.draft} --write' to record the new pins and tidy the draft."
         )
-    return INCOMPLETE if report.needs_decision else OK
+    return code
 
 
 def add_pack_options(parser: argparse.ArgumentParser) -> None:

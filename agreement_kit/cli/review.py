@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import INCOMPLETE, OK, UserError, library_for, not_the_input, read_draft
+from .common import (
+    INCOMPLETE,
+    OK,
+    UserError,
+    emit_json,
+    library_for,
+    not_the_input,
+    read_draft,
+    refuse_existing,
+)
 
 # review.render.FORMATS, written out so that building the parser (--help, every command's start)
 # does not import the checklist models; tests/test_startup_imports.py keeps the two equal
@@ -43,8 +52,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     if out is not None:
         kinds = (*SUFFIXES, ".txt")  # a checklist replaces only an earlier checklist's kind
         not_the_input(out, args.draft, library=library, kinds=kinds)
-        if out.exists() and not args.force:
-            raise UserError(f"{out} already exists; not replaced", INCOMPLETE, "use --force")
+        refuse_existing(out, args.force)
     checklist = build_checklist(
         library, draft, coverage, template_additions=_template_text(library, draft, coverage, args)
     )
@@ -57,6 +65,13 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         from ..review.to_terminal import render_terminal
 
         Console(highlight=False).print(render_terminal(checklist_outline(checklist, detail=False)))
+    elif out is None and fmt == "json":  # on stdout: the envelope, the checklist inside it
+        emit_json(
+            "checklist",
+            checklist.complete,
+            coverage.located,
+            checklist=json.loads(render_checklist(checklist, "json")),
+        )
     else:
         body = render_checklist(checklist, fmt)
         if out is None:
@@ -107,10 +122,11 @@ def cmd_review(args: argparse.Namespace) -> int:
             None: "Cleared",
         }
         who = f" by {args.by.strip()}" if status is not None else ""
-        print(f"{done[status]} {len(ids)} item(s){who}; saved {args.draft}.")
+        said = f"{done[status]} {len(ids)} item(s){who}; saved {args.draft}."
+        print(said, file=sys.stderr if args.json else sys.stdout)  # stdout: only the JSON
     state = review_state(library, draft, coverage)
     if args.json:
-        print(json.dumps(state.to_json(), indent=2, ensure_ascii=False))
+        emit_json("review", True, [], **state.to_json())
     elif not actions and not args.quiet_list:
         state.print_pending()
     if not args.json:
@@ -131,8 +147,9 @@ def cmd_library_book(args: argparse.Namespace) -> int:
             f"{out}: the clause book is written as .docx, .md or .html",
             hint="e.g. -o clause-book.docx",
         )
-    if out is not None and out.exists() and not args.force:
-        raise UserError(f"{out} already exists; not replaced", INCOMPLETE, "use --force")
+    if out is not None:
+        not_the_input(out, None, kinds=(".docx", ".md", ".markdown", ".html", ".htm"))
+        refuse_existing(out, args.force)
     if out is None and fmt == "docx":
         raise UserError("a Word clause book needs a file: give -o clause-book.docx")
     body = render_outline(clause_book(plain_library(args)), fmt)

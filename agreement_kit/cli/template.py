@@ -7,13 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import ProblemsError
-from .common import err
+from .common import UserError, note, overlays, verbosity_parent
 
 
 def cmd_template_check(args: argparse.Namespace) -> int:
     from ..resources import bundled_template
     from ..word.template_check import check_template, count_tags
 
+    if overlays(args):  # -L given before the command: a template is checked without packs
+        raise UserError(
+            "template check does not use clause packs (--library)",
+            hint="check the template alone; 'library validate' checks packs, 'build' checks both",
+        )
     path = Path(args.template_file) if args.template_file else bundled_template()
     problems = check_template(path)
     errors = [p for p in problems if p.severity == "error"]
@@ -24,9 +29,9 @@ def cmd_template_check(args: argparse.Namespace) -> int:
             summary=f"{path}: {count} problem{'s' * (count != 1)}: 'build' refuses this template",
         )
     for warning in problems:
-        err(str(warning))
-    note = f", {len(problems)} warning{'s' * (len(problems) != 1)}" if problems else ""
-    print(f"OK: {path}: {count_tags(path)} tags, no problems found{note}.")
+        note(str(warning))
+    warned = f", {len(problems)} warning{'s' * (len(problems) != 1)}" if problems else ""
+    print(f"OK: {path}: {count_tags(path)} tags, no problems found{warned}.")
     return 0
 
 
@@ -36,7 +41,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     actions = group.add_subparsers(dest="template_command", metavar="ACTION", required=True)
     check = actions.add_parser(
         "check",
-        parents=[common],
+        parents=[verbosity_parent()],  # no --library: a template is checked on its own
         help="report what would break a render (exit 0 clean, 2 problems)",
         description=(
             "Report tags split across Word runs, curly quotes in tags, variables the context does "

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
-from .common import INCOMPLETE, OK, UserError, library_for, read_draft
+from .common import (
+    INCOMPLETE,
+    OK,
+    UserError,
+    emit_json,
+    library_for,
+    output_folder,
+    read_draft,
+    refuse_existing,
+)
 
 
 def _read_docx(path: str) -> bytes:
@@ -82,13 +90,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return _adopt(args, data, library, draft)
     audit = audit_document(data, library=library, draft=draft, template=args.template)
     if args.json:
-        print(
-            json.dumps(
-                {**audit.to_json(), "document": args.document, "problems": []},
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        emit_json("audit", audit.clean, [], document=args.document, **_payload(audit.to_json()))
     else:
         _print_audit(audit, args.document)
     return OK if audit.clean else INCOMPLETE
@@ -111,15 +113,15 @@ def _adopt(args: argparse.Namespace, data: bytes, library: Any, draft: Any) -> i
     if result.changed:
         save_draft(result.draft, args.draft)
     if args.json:
-        payload = {
-            "format": 1,
-            "document": args.document,
-            "draft": args.draft,
-            "saved": result.changed,
-            **result.to_json(),
-            "problems": [f.problem(args.draft).as_dict() for f in result.findings],
-        }
-        print(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        emit_json(
+            "audit",
+            result.clean,
+            [f.problem(args.draft) for f in result.findings],
+            document=args.document,
+            draft=args.draft,
+            saved=result.changed,
+            **_payload(result.to_json()),
+        )
     else:
         _print_adoption(result, args)
     return OK if result.clean else INCOMPLETE
@@ -217,23 +219,27 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 raise UserError(
                     f"{out} is one of the versions compared; choose another output file"
                 )
-        if out.exists() and not args.force:
-            raise UserError(
-                f"{out} already exists; not replaced", INCOMPLETE, "use --force to replace it"
-            )
+        output_folder(out)
+        refuse_existing(out, args.force)
         date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         data, summary.changes = redline(old, new, author=args.author, date=date)
         atomic_write(out, data, overwrite=args.force)
     else:
         _, summary.changes = redline(old, new, author=args.author, date="2000-01-01T00:00:00Z")
     if args.json:
-        payload = {**summary.to_json(), "old": args.old, "new": args.new, "problems": []}
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        emit_json(
+            "compare", summary.same, [], old=args.old, new=args.new, **_payload(summary.to_json())
+        )
     elif args.md:
         print(summary.markdown(args.old, args.new), end="")
     else:
         _print_comparison(summary, args)
     return OK if summary.same else INCOMPLETE
+
+
+def _payload(data: dict[str, Any]) -> dict[str, Any]:
+    """A result's JSON form without its own ``format`` (the envelope's ``format`` versions it)."""
+    return {k: v for k, v in data.items() if k != "format"}
 
 
 def _print_comparison(summary: Any, args: argparse.Namespace) -> None:

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..problems import Problem, ProblemsError
+from ..problems import OutputExistsError, Problem, ProblemsError
 from .hashing import clause_hash
 from .library import Library
 from .models import Clause
@@ -124,7 +124,7 @@ def fork_clause(
     """Copy ``clause_id`` into the pack at ``folder`` (created with a pack.yaml if new).
 
     Returns the clause file written and whether a pack.yaml was created. An existing clause file is
-    left alone (FileExistsError) unless ``force``.
+    left alone (:class:`~agreement_kit.problems.OutputExistsError`) unless ``force``.
     """
     from ..yamlio import atomic_write
 
@@ -133,7 +133,7 @@ def fork_clause(
     folder = Path(folder)
     target = folder / "clauses" / f"{clause_id}.yaml"
     if target.exists() and not force:
-        raise FileExistsError(str(target))
+        raise OutputExistsError(target)
     created = not (folder / "pack.yaml").exists()
     if created:
         atomic_write(folder / "pack.yaml", _pack_yaml(folder, library), overwrite=False)

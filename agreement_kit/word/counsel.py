@@ -25,6 +25,7 @@ from typing import Any
 from ..drafts.model import Draft
 from ..engine.assembly import Agreement
 from ..packs.library import Library
+from ..problems import output_exists
 from ..review.model import Checklist, ClauseEntry
 from ..yamlio import atomic_write
 from .anchors import add_bookmark, cover_name, heading_name, next_bookmark_id, paragraph_name
@@ -321,8 +322,7 @@ def build_counsel_copy(
     """Write the counsel copy of ``draft``'s agreement to ``out`` (atomically; an existing file is
     replaced only with ``overwrite``)."""
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise FileExistsError(str(out))
+    output_exists(out, overwrite=overwrite)
     data = counsel_copy_document(library, draft, template=template, today=today).data
     atomic_write(out, data, overwrite=overwrite)
     return out

@@ -12,6 +12,7 @@ Linux, and by polling everywhere).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -20,7 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..problems import Problem, ProblemsError
+from ..problems import Problem, ProblemsError, output_exists
+
+log = logging.getLogger(__name__)
 
 TIMEOUT = 180  # seconds; a first start of LibreOffice on a slow machine can take a while
 INSTALL_HINT = (
@@ -76,21 +79,47 @@ sys.exit(code)
 """
 
 
+def _windows_candidates() -> list[Path]:
+    """Where the LibreOffice installer puts soffice.exe on Windows (64- and 32-bit)."""
+    roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432")]
+    roots += [r"C:\Program Files", r"C:\Program Files (x86)"]
+    seen: dict[str, None] = {}
+    for root in roots:
+        if root:
+            seen[str(Path(root) / "LibreOffice" / "program" / "soffice.exe")] = None
+    return [Path(p) for p in seen]
+
+
+def candidates() -> list[Path]:
+    """The places LibreOffice is looked for when it is not on PATH (macOS, Windows)."""
+    if sys.platform == "win32":
+        return _windows_candidates()
+    return [_MAC_APP]
+
+
 def find_soffice() -> str | None:
-    """The LibreOffice program: $AGREEMENT_KIT_SOFFICE, then soffice/libreoffice on PATH."""
+    """The LibreOffice program: $AGREEMENT_KIT_SOFFICE (a path or a program name on PATH), then
+    soffice/libreoffice on PATH, then the usual install folders (macOS' app bundle, Windows'
+    Program Files\\LibreOffice\\program\\soffice.exe). None when not found."""
     configured = os.environ.get("AGREEMENT_KIT_SOFFICE")
     if configured:
         return configured if Path(configured).is_file() else shutil.which(configured)
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
+            log.debug("LibreOffice found on PATH: %s", found)
             return found
-    return str(_MAC_APP) if _MAC_APP.is_file() else None
+    for place in candidates():
+        if place.is_file():
+            log.debug("LibreOffice found at %s", place)
+            return str(place)
+    return None
 
 
 def require_soffice() -> str:
-    """The LibreOffice program, or :class:`ProblemsError` (environment) saying how to install it —
-    checked before a build writes anything, so the .docx and .pdf come together or not at all."""
+    """The LibreOffice program, or :class:`ProblemsError` (``environment``, exit 3) saying how to
+    install it — checked before a build writes anything, so the .docx and .pdf come together or
+    not at all. When ``AGREEMENT_KIT_SOFFICE`` names a program that is not there, says so."""
     soffice = find_soffice()
     if soffice is None:
         raise _missing()
@@ -98,11 +127,21 @@ def require_soffice() -> str:
 
 
 def _missing() -> ProblemsError:
-    return ProblemsError(
-        [Problem("LibreOffice is not installed (no 'soffice' program found)", hint=INSTALL_HINT)],
-        summary="cannot write the PDF",
-        kind="environment",
-    )
+    configured = os.environ.get("AGREEMENT_KIT_SOFFICE")
+    if configured:
+        problem = Problem(
+            f"AGREEMENT_KIT_SOFFICE is set to {configured}, but there is no such program",
+            hint="point AGREEMENT_KIT_SOFFICE at LibreOffice's soffice program (or unset it to "
+            "look on PATH)",
+            code="soffice-missing",
+        )
+    else:
+        problem = Problem(
+            "LibreOffice is not installed (no 'soffice' program found)",
+            hint=INSTALL_HINT,
+            code="soffice-missing",
+        )
+    return ProblemsError([problem], summary="cannot write the PDF", kind="environment")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -186,9 +225,11 @@ def pdf_bytes(docx: bytes, *, timeout: float = TIMEOUT, label: str | None = None
                         "LibreOffice could not convert the document"
                         + (f": {detail}" if detail else f" (exit code {proc.returncode})"),
                         file=label,
+                        code="soffice-failed",
                     )
                 ],
                 summary="cannot write the PDF",
+                kind="environment",
             )
         return produced.read_bytes()
     finally:
@@ -200,7 +241,7 @@ def convert_to_pdf(
 ) -> Path:
     """Write ``docx`` as a PDF next to it (or to ``out``) and return the PDF's path.
 
-    Raises :class:`FileExistsError` when the PDF exists and ``overwrite`` is false, and
+    Raises :class:`~agreement_kit.problems.OutputExistsError` when the PDF exists and ``overwrite`` is false, and
     :class:`ProblemsError` when LibreOffice is missing, fails or takes longer than ``timeout``,
     or when the PDF would replace the document itself."""
     from ..outputs import guard_output, write_together
@@ -208,8 +249,7 @@ def convert_to_pdf(
     docx = Path(docx)
     target = Path(out) if out else docx.with_suffix(".pdf")
     guard_output(target, inputs=[docx])
-    if target.exists() and not overwrite:
-        raise FileExistsError(str(target))
+    output_exists(target, overwrite=overwrite)
     if not docx.is_file():
         raise ProblemsError(
             [Problem("no such Word document", file=str(docx))], summary="cannot write the PDF"

@@ -21,7 +21,7 @@ from lxml import etree
 
 from ..engine.assembly import Agreement
 from ..engine.sandbox import describe
-from ..problems import Problem, ProblemsError
+from ..problems import Problem, ProblemsError, output_exists
 from ..resources import bundled_template
 from ..yamlio import atomic_write
 from .ooxml import strict_parser
@@ -185,7 +185,6 @@ def render_docx(
 ) -> Path:
     """Write the agreement to ``out`` atomically; refuses to replace a file unless ``overwrite``."""
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise FileExistsError(str(out))
+    output_exists(out, overwrite=overwrite)
     atomic_write(out, render_bytes(agreement, template), overwrite=overwrite)
     return out
