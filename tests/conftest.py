@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ import pytest
 # included: no test reads or writes the user's cache folder. Tests of the cache turn it on with a
 # folder of their own (tests/test_library_cache.py).
 os.environ["AGREEMENT_KIT_NO_CACHE"] = "1"
+# The wizard's recent-drafts list and keymap file live in a folder of the run's own, never the
+# user's data folder (tui/recent.py).
+os.environ["AGREEMENT_KIT_DATA_DIR"] = tempfile.mkdtemp(prefix="agreement-kit-data-")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

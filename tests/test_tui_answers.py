@@ -118,7 +118,7 @@ def test_stale_choices_are_listed_and_forgotten(lib):
 
 def test_describe_reads_like_the_form(lib):
     assert describe("district.kind") == "District › Kind"
-    assert describe("agencies[0].municipality.kind") == "Agency 1 › Party kind"
+    assert describe("agencies[0].municipality.kind") == "Agency 1 › Municipality kind"
     assert describe("agencies[0].head.name") == "Agency 1 › Chief / sheriff › Name"
     assert describe("program.placements[1].principal") == "Building 2 › Principal"
     assert describe("values.cost_share_percent", lib) == "District share of wages"

@@ -51,7 +51,7 @@ async def test_review_lists_missing_answers_in_form_words_and_order(tmp_path):
         ]
         prompts = [str(o.prompt) for o in listing.options]
         assert prompts[0].startswith("District › Name  needed by The parties")
-        assert prompts[1].startswith("Agency 1 › Legal party  needed by")
+        assert prompts[1].startswith("Agency 1 › Municipality  needed by")
         assert prompts[2].startswith("Term › Effective date  needed by Term")
         assert "recital-parties" not in " ".join(prompts)
         summary = str(app.screen.query_one("#review-summary", Static).render())

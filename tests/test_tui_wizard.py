@@ -87,7 +87,7 @@ async def test_new_draft_to_docx_through_the_ui(tmp_path, monkeypatch):
         await pilot.pause()
         await pilot.press(*"Rivo High", "enter", *"R. D'Amato", "enter")
         for day in range(5):  # click Mon..Fri
-            await pilot.click(f"#{field_id('program.placements[0].days')}", offset=(day * 4, 0))
+            await pilot.click(f"#{field_id('program.placements[0].days')}", offset=(day * 5 + 1, 0))
         await fill(pilot, "program.placements[0].start", "7:15", then="tab")
         await pilot.press(*"15:45", "tab")
         await pilot.press("ctrl+n")
@@ -104,7 +104,7 @@ async def test_new_draft_to_docx_through_the_ui(tmp_path, monkeypatch):
         await pilot.press("end", "up")
         await pilot.pause()
         assert wizard(app).pane.current == "cost-share"
-        await pilot.press("enter")
+        await pilot.press("space")
         await pilot.pause()
         await fill(pilot, "values.cost_share_percent", "60")
         await pilot.press("ctrl+n")
@@ -234,7 +234,7 @@ async def test_toggling_and_choosing_clauses_change_coverage_and_preview(tmp_pat
         await pilot.pause()
         assert wizard(app).pane.current == "report-da"
         assert "Not in the agreement now" in str(preview.render())
-        await pilot.press("enter")
+        await pilot.press("space")
         await pilot.pause()
         assert updates.has_class("-uncovered")
         text = str(preview.render())
@@ -394,10 +394,10 @@ async def test_a_failed_save_is_shown_and_quitting_asks_twice(tmp_path, monkeypa
     save_draft(complete_draft(step="parties"), path)
     app = app_for(path)
 
-    def refuse(draft, where):
-        raise PermissionError(13, "Permission denied", str(where))
+    def refuse(self, draft, *, replace=False):
+        raise PermissionError(13, "Permission denied", str(self.path))
 
-    monkeypatch.setattr("tui.screens.wizard.save_draft", refuse)
+    monkeypatch.setattr("agreement_kit.DraftFile.save", refuse)
     async with app.run_test(size=BIG) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+a", "ctrl+k", *"New name", "tab")

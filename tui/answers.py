@@ -288,19 +288,19 @@ FORM_FIELDS: tuple[tuple[str, str], ...] = (
     ("district.administrator.title", "District › Administrator › Title"),
     ("district.signatory.name", "District › Signs for it › Name"),
     ("district.signatory.title", "District › Signs for it › Title"),
-    ("district.attest.name", "District › Attests › Name"),
-    ("district.attest.title", "District › Attests › Title"),
+    ("district.attest.name", "District › Witness (clerk) › Name"),
+    ("district.attest.title", "District › Witness (clerk) › Title"),
     ("agencies", "Law enforcement agencies"),
     ("agencies[*].name", "{agency} › Name"),
-    ("agencies[*].municipality.name", "{agency} › Legal party"),
-    ("agencies[*].municipality.kind", "{agency} › Party kind"),
+    ("agencies[*].municipality.name", "{agency} › Municipality"),
+    ("agencies[*].municipality.kind", "{agency} › Municipality kind"),
     ("agencies[*].address", "{agency} › Address"),
     ("agencies[*].head.name", "{agency} › Chief / sheriff › Name"),
     ("agencies[*].head.title", "{agency} › Chief / sheriff › Title"),
     ("agencies[*].signatory.name", "{agency} › Signs for it › Name"),
     ("agencies[*].signatory.title", "{agency} › Signs for it › Title"),
-    ("agencies[*].attest.name", "{agency} › Attests › Name"),
-    ("agencies[*].attest.title", "{agency} › Attests › Title"),
+    ("agencies[*].attest.name", "{agency} › Witness (clerk) › Name"),
+    ("agencies[*].attest.title", "{agency} › Witness (clerk) › Title"),
     ("program.name", "Program › Program name"),
     ("program.officer_count", "Program › Officers"),
     ("program.officers", "Program › Officers"),
@@ -328,7 +328,7 @@ def _generic(parts: list[str | int]) -> str:
 
 def describe(path: str, library: Library | None = None) -> str:
     """A draft path in the words the form uses: ``agencies[0].municipality.kind`` ->
-    'Agency 1 › Party kind'; a clause answer or policy option -> its label in the library."""
+    'Agency 1 › Municipality kind'; a clause answer or policy option -> its label in the library."""
     parts = parse_path(path)
     if not parts:
         return path

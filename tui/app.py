@@ -7,6 +7,7 @@ shows :class:`~tui.screens.WizardScreen` over it, and saves before it quits.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -18,15 +19,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from agreement_kit import (
+    DraftFile,
     Problem,
     ProblemsError,
-    load_draft,
     load_library,
     new_draft,
-    save_draft,
 )
 
 from .generate import pdf_converter
+from .recent import data_dir, draft_target, remember
 from .screens import ChoosePathScreen, ConfirmScreen, Session, WizardScreen
 from .steps import STEPS
 
@@ -46,9 +47,22 @@ def open_session(
     ``pdf`` offers a PDF too: None when LibreOffice is found, or as given (tests pin it).
     Raises :class:`ProblemsError` when the draft or a pack cannot be read; the file is not touched.
     """
-    path = Path(path)
+    typed = Path(path).expanduser()
+    path, note = draft_target(typed)  # refuses a .docx name; adds .yaml when missing
+    if not path.exists() and typed != path and typed.is_file():
+        # a draft saved earlier without .yaml: kept as it is, continued under the .yaml name
+        legacy = DraftFile.open(typed)
+        path.write_bytes(typed.read_bytes())
+        note = f"{typed.name} is continued as {path.name} (a draft is a .yaml file)."
+        del legacy
+    if path.is_dir():
+        raise ProblemsError(
+            [Problem("this is a folder; add a file name", file=str(path))],
+            summary=f"cannot open a draft at {path}",
+        )
     if path.exists():
-        draft = load_draft(path)
+        file = DraftFile.open(path)  # read only: opening never rewrites the file
+        draft = file.draft
         # the one resolver: the draft's packs:, then the command line's, as 'check' loads them
         library = load_library(list(overlays), base=base, draft=draft)
     else:
@@ -62,13 +76,15 @@ def open_session(
         if overlays:
             packs = [os.path.relpath(Path(o).resolve(), path.resolve().parent) for o in overlays]
             draft = draft.model_copy(update={"packs": packs})
+        file = DraftFile.new(path, draft)
         try:
-            save_draft(draft, path)
+            file.save(draft)
         except OSError as exc:
             raise ProblemsError(
                 [Problem(f"cannot create the draft here: {exc.strerror or exc}", file=str(path))],
                 summary=f"cannot start a draft at {path}",
             ) from None
+    remember(path, draft.district.name)
     available = pdf_converter() is not None if pdf is None else pdf
     return Session(
         library=library,
@@ -77,6 +93,8 @@ def open_session(
         template=template,
         pdf_available=available,
         pdf=available,
+        file=file,
+        note=note,
     )
 
 
@@ -95,6 +113,9 @@ class WizardApp(App[int]):
             tooltip="Save the draft and quit",
         ),
         Binding("ctrl+q", "leave", "Quit", priority=True, id="leave", tooltip="Quit"),
+        # ctrl+c is what people press to stop a terminal program: the same as ctrl+q here.
+        Binding("ctrl+c", "quit", "Save & quit", priority=True, show=False, id="quit-c"),
+        Binding("ctrl+c", "leave", "Quit", priority=True, show=False, id="leave-c"),
     ]
 
     def __init__(
@@ -108,6 +129,7 @@ class WizardApp(App[int]):
         self.session = session
         self.opener = opener
         self.default_path = default_path
+        self.set_keymap(load_keymap())
         self.quit_unsaved = False
         self.quit_invalid = False  # the user chose to quit without an answer that is not valid
         self.asking_to_quit = False
@@ -220,6 +242,26 @@ class WizardApp(App[int]):
         )
 
 
+KEYMAP_FILE = "keymap.toml"
+
+
+def keymap_path() -> Path:
+    """The optional file that remaps the wizard's keys (binding id = "keys"), see docs/wizard.md."""
+    return data_dir() / KEYMAP_FILE
+
+
+def load_keymap() -> dict[str, str]:
+    """Binding id -> keys from the keymap file; a file that cannot be read changes nothing."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(keymap_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    keys = data.get("keys", data)
+    return {k: v for k, v in keys.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 def make_app(
     draft_path: str | Path | None,
     library: Sequence[str | Path] = (),
@@ -241,7 +283,11 @@ def make_app(
 def run_wizard(
     draft_path: str | None, library: Sequence[str] = (), template: str | None = None
 ) -> int:
-    """Run the wizard in the terminal. Returns the exit code (2 when a file cannot be read)."""
+    """Run the wizard in the terminal. Returns the exit code (2 when a file cannot be read, 3 when
+    there is no terminal to run in)."""
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if not terminal and not (draft_path and Path(draft_path).exists()):
+        return _no_terminal()  # before a new draft is written
     try:
         app = make_app(draft_path, library, template)
     except ProblemsError as exc:
@@ -251,5 +297,34 @@ def run_wizard(
         if draft_path and Path(draft_path).exists():
             print(f"  The file {draft_path} was not changed. Fix it, then reopen.", file=sys.stderr)
         return 2
+    if not terminal:  # Textual would wait forever for keys that never come
+        return _no_terminal()
     code = app.run()
+    message = exit_message(app)
+    if message:
+        print(message)
     return code or app.return_code or 0  # a crash is not a success
+
+
+def _no_terminal() -> int:
+    print(
+        "error: the wizard needs a terminal (its input or output is not one).\n"
+        "  Run 'agreement-kit wizard' in a terminal window, or use 'agreement-kit new', "
+        "'check' and 'build' in scripts.",
+        file=sys.stderr,
+    )
+    return 3
+
+
+def exit_message(app: WizardApp) -> str:
+    """Where the draft is and the command that takes the user back to it."""
+    wizard_session = app.session
+    if wizard_session is None:
+        return ""
+    path = wizard_session.path
+    shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    saved = "saved" if not app.quit_unsaved else "NOT fully saved (see the message above)"
+    return (
+        f"Your draft is {saved} in {path.resolve()}\n"
+        f"To continue where you left off:  agreement-kit wizard {shlex.quote(shown)}"
+    )

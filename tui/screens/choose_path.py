@@ -10,10 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from agreement_kit import ProblemsError
 
+from ..recent import draft_target, recent_drafts
 from .wizard import Session
 
 
@@ -34,19 +36,41 @@ class ChoosePathScreen(Screen[Session]):
         with Vertical(id="choose-box"):
             yield Static("[b]Where should the draft be saved?[/b]", id="choose-title")
             yield Static(
-                "The wizard saves your answers to this YAML file as you go. An existing draft "
-                "is opened where you left it; a new file starts a new agreement.",
+                "The wizard keeps your answers in this draft file (a .yaml file) and saves as you "
+                "go. An existing draft opens where you left it; a new name starts a new "
+                "agreement. The Word document is made from the draft at the end.",
                 id="choose-intro",
             )
             yield Input(self.default, id="choose-path")
             yield Static(id="choose-note")
             yield Button("Open", id="choose-open", variant="primary", compact=True)
             yield Static(id="choose-problems")
+            recent = [r for r in recent_drafts() if r.saved is not None]
+            if recent:
+                yield Static("[b]Recent drafts[/b] (Enter opens one)", id="recent-title")
+                yield OptionList(
+                    *[
+                        Option(
+                            f"{escape(r.describe())}\n  [dim]{escape(str(r.path))}[/dim]",
+                            id=str(r.path),
+                        )
+                        for r in recent
+                    ],
+                    id="recent-drafts",
+                    compact=True,
+                )
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#choose-path", Input).focus()
         self._note(self.default)
+
+    @on(OptionList.OptionSelected, "#recent-drafts")
+    def _recent(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.query_one("#choose-path", Input).value = event.option.id
+            self._open()
 
     @on(Input.Changed, "#choose-path")
     def _changed(self, event: Input.Changed) -> None:
@@ -86,10 +110,16 @@ def describe_target(path: Path) -> str:
     """What opening ``path`` would do, said before the user presses Enter."""
     if path.is_dir():
         return "this is a folder; add a file name"
+    try:
+        target, _ = draft_target(path)
+    except ProblemsError as exc:
+        hint = exc.problems[0].hint or ""
+        return f"a document's name, not a draft's: {escape(hint)}"
+    kept = f" (kept as {escape(target.name)})" if target != path else ""
+    if target.is_file():
+        return f"an existing draft{kept}: it will be opened where you left it"
     if path.is_file():
-        if path.suffix.lower() in (".yaml", ".yml"):
-            return "an existing draft: it will be opened"
-        return "not a draft (a draft is a .yaml file); choose another name"
-    if not path.parent.is_dir():
-        return f"the folder {escape(str(path.parent))} does not exist"
-    return "a new draft will be started here"
+        return f"a draft saved without .yaml: it will be continued as {escape(target.name)}"
+    if not target.parent.is_dir():
+        return f"the folder {escape(str(target.parent))} does not exist"
+    return f"a new draft will be started here{kept}"

@@ -4,25 +4,29 @@ the coverage panel."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from agreement_kit import (
     Coverage,
     Draft,
+    DraftChangedError,
+    DraftFile,
     Library,
     ProblemsError,
     check_coverage,
-    save_draft,
     sign_off,
 )
 
@@ -54,12 +58,24 @@ from ..messages import (
     ReviewRecorded,
     StepRequested,
 )
+from ..recent import remember
 from ..steps import STEPS, ReviewStep, StepPane
 from ..widgets.coverage_panel import CoveragePanel
+from ..widgets.fields import AnswerCheckbox, AnswerInput, DaysPicker
 from ..widgets.step_list import StepList
 from .confirm import ConfirmScreen
 
 STEP_CLASSES = {cls.step_id: cls for cls in STEPS}
+
+
+async def settle(widget: Widget) -> None:
+    """Let ``widget`` handle the keys already sent to it (a fast typist's burst) before acting on
+    the key that follows them."""
+    queue: asyncio.Queue[object] = widget._message_queue
+    for _ in range(200):
+        if queue.empty():
+            return
+        await asyncio.sleep(0)
 
 
 @dataclass(frozen=True)
@@ -72,14 +88,42 @@ class Session:
     template: str | None = None
     pdf_available: bool = False
     pdf: bool = True  # write a PDF too when LibreOffice is there
+    file: DraftFile | None = None  # the file held open: saves keep its comments, see outside edits
+    note: str = ""  # said once the wizard is up (e.g. the draft was opened under a .yaml name)
 
 
 class WizardScreen(Screen[None]):
     """The steps, the step list and the coverage panel around the one draft."""
 
     BINDINGS = [
-        Binding("ctrl+n", "next", "Next", priority=True, id="next", tooltip="Next step"),
-        Binding("ctrl+b", "back", "Back", priority=True, id="back", tooltip="Previous step"),
+        # Enter and Tab are taken here, before the focused widget: the focus moves at once, so a
+        # key typed ahead lands in the field the user sees focused (see action_enter).
+        Binding("enter", "enter", "Next field", priority=True, show=False, id="enter"),
+        Binding("tab", "focus_move(1)", "Next field", priority=True, show=False, id="tab"),
+        Binding("space", "open_select", "Open", priority=True, show=False, id="open"),
+        Binding("down", "arrow(1)", "Down", priority=True, show=False, id="down"),
+        Binding("up", "arrow(-1)", "Up", priority=True, show=False, id="up"),
+        Binding(
+            "shift+tab", "focus_move(-1)", "Previous field", priority=True, show=False, id="backtab"
+        ),
+        Binding(
+            "ctrl+n,f8",
+            "next",
+            "Next",
+            priority=True,
+            id="next",
+            tooltip="Next step (F8)",
+            key_display="^n/F8",
+        ),
+        Binding(
+            "ctrl+b,f7",
+            "back",
+            "Back",
+            priority=True,
+            id="back",
+            tooltip="Previous step (F7)",
+            key_display="^b/F7",
+        ),
         Binding("ctrl+s", "save", "Save", priority=True, id="save", tooltip="Save the draft now"),
         Binding(
             "ctrl+g",
@@ -101,6 +145,13 @@ class WizardScreen(Screen[None]):
         saved_step = session.draft.wizard.step
         self.step = saved_step if saved_step in STEP_IDS else STEP_IDS[0]
         self.errors: dict[str, str] = {}
+        self.file = session.file or DraftFile(session.path, session.draft, None)
+        # Where the user is (a draft path); saved with the step so reopening lands there.
+        self.field: str | None = session.draft.wizard.field
+        self.opened_at = (self.step, self.field)  # not worth a write on its own
+        self.asking_outside = False  # the 'changed by another program' question is open
+        self._moved_to: Widget | None = None  # where a choice in a drop-down sent the focus
+        self.saved = self.file._text is not None
         self.output = str(session.path.with_suffix(".docx"))
         self.pdf = session.pdf
         self.generating = False
@@ -122,7 +173,9 @@ class WizardScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        await self.show_step(self.step)
+        await self.show_step(self.step, self.field)
+        if self.session.note:
+            self.notify(self.session.note, timeout=8)
 
     @property
     def pane(self) -> StepPane:
@@ -201,29 +254,84 @@ class WizardScreen(Screen[None]):
             self.apply(path, text)
         return not self.errors
 
-    def save(self) -> bool:
+    def _positioned(self) -> Draft:
+        """The draft with where the user is (step and field) recorded in it."""
         draft = self.draft
-        if draft.wizard.step != self.step:
-            draft = draft.model_copy(
-                update={"wizard": draft.wizard.model_copy(update={"step": self.step})}
-            )
+        where = {"step": self.step, "field": self.field}
+        if draft.wizard.step != self.step or draft.wizard.field != self.field:
+            draft = draft.model_copy(update={"wizard": draft.wizard.model_copy(update=where)})
             self.draft = draft
+        return draft
+
+    def save(self, *, replace: bool = False) -> bool:
+        """Save the draft, keeping the file's comments and layout. Nothing is written when only
+        the position is unchanged since opening (opening and quitting leaves the file as it was).
+        A file changed by another program since it was read is never overwritten without asking."""
+        draft = self._positioned()
         status = self.query_one("#save-status", Static)
-        try:
-            save_draft(draft, self.session.path)
-        except OSError as exc:
-            status.update(f"[b]Not saved:[/b] {escape(str(exc))}")
-            status.add_class("-error")
-            self.notify(f"Could not save {self.session.path}: {exc}", severity="error")
+        if self.asking_outside:
             return False
+        base = self.file.draft
+        same = draft.model_copy(update={"wizard": base.wizard}) == base
+        if same and self.saved and self.step == self.opened_at[0]:
+            return True  # moving between fields alone is not worth a write
+        try:
+            self.file.save(draft, replace=replace)
+        except DraftChangedError:
+            self._ask_outside_change()
+            status.update("[b]Not saved:[/b] the file was changed by another program")
+            status.add_class("-error")
+            return False
+        except (OSError, ProblemsError) as exc:
+            reason = exc.summary if isinstance(exc, ProblemsError) else str(exc)
+            status.update(f"[b]Not saved:[/b] {escape(reason)}")
+            status.add_class("-error")
+            self.notify(f"Could not save {self.session.path}: {reason}", severity="error")
+            return False
+        self.saved = True
         status.update(f"Saved to {escape(self.session.path.name)}")
         status.remove_class("-error")
         return True
 
+    def _ask_outside_change(self) -> None:
+        """The file changed on disk since the wizard read or saved it: ask, never overwrite."""
+        self.asking_outside = True
+
+        async def answered(mine: bool | None) -> None:
+            self.asking_outside = False
+            if mine:
+                if self.save(replace=True):
+                    self.notify(f"Saved your answers over the changed {self.session.path.name}")
+                return
+            try:
+                fresh = self.file.reload()
+            except ProblemsError as exc:
+                self.notify(
+                    f"{exc.summary}; keeping your answers on screen (not saved)", severity="error"
+                )
+                return
+            self.replace_draft(fresh, save=False)
+            await self.show_step(self.step, self.field)
+            self.notify(f"Reloaded {self.session.path.name} as it is now on disk")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{escape(str(self.session.path))} was changed by another program (an editor, or "
+                "a second wizard) since this wizard opened or last saved it.\n\n"
+                "Save your answers over it, or reload the file as it is now (your last change "
+                "here is dropped)?",
+                yes="Save mine over it",
+                no="Reload the file",
+            ),
+            answered,
+        )
+
     def save_for_quit(self) -> bool:
         """Keep every valid answer (even one typed a moment ago) and save."""
         self.commit_pending()
-        return self.save()
+        saved = self.save()
+        remember(self.session.path, self.draft.district.name)  # for the start screen's list
+        return saved
 
     def invalid_answer(self) -> str | None:
         """Take typed answers; a sentence naming the first one that is not valid, if any."""
@@ -259,6 +367,102 @@ class WizardScreen(Screen[None]):
         self.save()
         await self.show_step(step, focus)
         return True
+
+    # ------------------------------------------------------------ the keyboard
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "enter":  # only where Enter means "this answer, then the next field"
+            return self._enter_target() is not None
+        if action == "open_select":  # a closed drop-down; anywhere else the keys are the widget's
+            return isinstance(self.focused, Select) and not self.focused.expanded
+        if action == "arrow":  # in a drop-down, open or not
+            return isinstance(self.focused, Select | SelectOverlay)
+        return True
+
+    def action_arrow(self, delta: int) -> None:
+        """↓/↑ in a drop-down, in the key's turn (so Enter typed right after takes this choice)."""
+        focused = self.focused
+        if isinstance(focused, Select):
+            self.action_open_select()
+        elif isinstance(focused, SelectOverlay):
+            if delta > 0:
+                focused.action_cursor_down()
+            else:
+                focused.action_cursor_up()
+
+    def action_open_select(self) -> None:
+        """Open the focused drop-down and focus its list in this key's turn (Textual focuses it a
+        moment later, so the next keys typed would go to the closed drop-down)."""
+        select = self.focused
+        if isinstance(select, Select):
+            select.action_show_overlay()
+            self.set_focus(select.query_one(SelectOverlay), scroll_visible=False)
+
+    def _enter_target(self) -> Widget | None:
+        focused = self.focused
+        if isinstance(focused, AnswerInput | DaysPicker | AnswerCheckbox | SelectOverlay | Select):
+            return focused
+        return None
+
+    async def action_enter(self) -> None:
+        """Enter commits the answer and moves on — only when the answer is valid. Done here, in
+        the key's own turn, so the next key typed goes to the field now focused."""
+        focused = self._enter_target()
+        if focused is not None:
+            await settle(focused)  # the keys typed before Enter are in the field first
+        if isinstance(focused, AnswerInput):
+            if focused.commit_needed() and not self.apply(focused.path, focused.answer()):
+                self.app.bell()
+                return  # the error shows beside the field, which keeps focus
+            self.focus_next()
+        elif isinstance(focused, SelectOverlay):
+            self._choose(focused)
+        elif isinstance(focused, Select):
+            self.action_open_select()
+        elif focused is not None:
+            self.focus_next()
+
+    def _choose(self, overlay: SelectOverlay) -> None:
+        """Enter in an open drop-down: take the highlighted choice and hand focus onward, so the
+        next keys are not a search in the drop-down (which could change the answer)."""
+        select = overlay.parent
+        index = overlay.highlighted
+        if not isinstance(select, Select) or index is None:
+            return
+        option = overlay.get_option_at_index(index)
+        if option.disabled:
+            return
+        value = select._options[index][1]
+        select.expanded = False
+        if value != select.value:
+            select.value = value  # posts Select.Changed: the answer is taken from there
+        self.set_focus(select, scroll_visible=False)
+        self._moved_to = self.focus_next()
+
+    def action_focus_move(self, delta: int) -> None:
+        """Tab / shift+Tab, at once (see action_enter); leaving a text field commits it."""
+        focused = self.focused
+        if isinstance(focused, SelectOverlay) and isinstance(focused.parent, Select):
+            focused.parent.expanded = False
+            self.set_focus(focused.parent, scroll_visible=False)
+        if delta > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    @on(events.DescendantFocus)
+    def _focused(self, event: events.DescendantFocus) -> None:
+        """Remember the answer the user is on, to come back to it when the draft is reopened."""
+        widget = event.widget
+        if isinstance(widget, SelectOverlay) and isinstance(widget.parent, Select):
+            if not widget.parent.expanded:  # a late focus from Textual after a choice was made
+                target = self._moved_to
+                ok = target is not None and target.is_attached and target.focusable
+                self.set_focus(target if ok else widget.parent, scroll_visible=False)
+            return
+        path = getattr(widget, "path", None)
+        if isinstance(path, str):
+            self.field = path
 
     # ------------------------------------------------------------ actions
 
@@ -318,6 +522,13 @@ class WizardScreen(Screen[None]):
     async def _add(self, event: ItemAdded) -> None:
         event.stop()
         if self._blocked():
+            return
+        items = get_answer(self.draft, event.list_path) or []
+        empty = get_answer(add_item(self.draft, event.list_path), event.list_path)[-1]
+        if items and items[-1] == empty:  # e.g. a second Enter on "+ Add": use the empty one
+            first = "name" if event.list_path == "agencies" else "building"
+            await self.pane.focus_path(f"{event.list_path}[{len(items) - 1}].{first}")
+            self.notify("Fill in the new one first; it is still empty.", timeout=3)
             return
         draft = add_item(self.draft, event.list_path)
         self.replace_draft(draft)

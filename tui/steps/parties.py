@@ -32,7 +32,7 @@ SIGNS = {
     "city": "e.g. the Mayor",
     "village": "e.g. the Village President",
     "town": "e.g. the Town Chair",
-    "county": "e.g. the County Executive or County Board Chair (and the Sheriff)",
+    "county": "e.g. the County Executive or Board Chair (the Sheriff, above, signs a joinder)",
     "tribe": "e.g. the Tribal Chair",
     "state_agency": "e.g. the agency's head",
 }
@@ -79,7 +79,7 @@ def signs_hint(kind: str | None) -> str:
 
 
 def attests_hint(kind: str | None) -> str:
-    return f"optional, e.g. {CLERKS.get(kind or '', 'the clerk')}"
+    return f"optional: who attests the signature, e.g. {CLERKS.get(kind or '', 'the clerk')}"
 
 
 def person_row(label: str, path: str, person: object, help: str = "") -> FieldRow:
@@ -96,7 +96,7 @@ class PartiesStep(StepPane):
     step_id = "parties"
     title = "Parties"
     short = "Parties"
-    intro = "The district and each police department or sheriff. Amber labels: still needed."
+    intro = "The district and each police department or sheriff. * before a label: still needed."
 
     def form(self) -> ComposeResult:
         draft: Draft = self.draft
@@ -117,7 +117,10 @@ class PartiesStep(StepPane):
             "Signs for it", "district.signatory", d.signatory, help="e.g. the Board President"
         )
         yield person_row(
-            "Attests", "district.attest", d.attest, help="optional, e.g. the Board Clerk"
+            "Witness (clerk)",
+            "district.attest",
+            d.attest,
+            help="optional: who attests the signature, e.g. the Board Clerk",
         )
         yield person_row(
             "Form approval",
@@ -144,16 +147,16 @@ class PartiesStep(StepPane):
                 AnswerInput(f"{at}.name", a.name, placeholder="e.g. Riverton Police Department"),
             )
             yield FieldRow(
-                "Legal party",
+                "Municipality",
                 AnswerInput(
                     f"{at}.municipality.name",
                     a.municipality.name,
                     placeholder="e.g. City of Riverton",
                 ),
-                help="the city, village, town or county",
+                help="the city, village, town or county the agency belongs to: it signs the agreement",
             )
             yield FieldRow(
-                "Party kind",
+                "Kind",
                 AnswerSelect(f"{at}.municipality.kind", MUNICIPALITY_KINDS, a.municipality.kind),
             )
             kind = a.municipality.kind
@@ -169,7 +172,7 @@ class PartiesStep(StepPane):
             yield FieldRow("Address", AnswerInput(f"{at}.address", a.address))
             yield person_row("Chief / sheriff", f"{at}.head", a.head)
             yield person_row("Signs for it", f"{at}.signatory", a.signatory, help=signs_hint(kind))
-            yield person_row("Attests", f"{at}.attest", a.attest, help=attests_hint(kind))
+            yield person_row("Witness (clerk)", f"{at}.attest", a.attest, help=attests_hint(kind))
             yield person_row(
                 "Form approval",
                 f"{at}.counsel",

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
@@ -85,10 +87,11 @@ class AnswerInput(Input):
 
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
+        # The wizard screen takes Enter first (a priority binding, so focus moves before the next
+        # key is read); this is the fallback elsewhere: commit, and let the screen judge it.
         event.stop()
         if self.commit_needed():
             self.post_message(AnswerChanged(self.path, self.answer()))
-        self.screen.focus_next()
 
 
 class AnswerSelect(Select[str]):
@@ -126,7 +129,15 @@ class AnswerSelect(Select[str]):
 
 class AnswerCheckbox(Checkbox):
     """A yes/no answer at ``path``. Its label says which it is ('Yes' / 'No' by default, or
-    ``label`` after it), so on and off never look alike."""
+    ``label`` after it), and the box reads [x] or [ ], so on and off never look alike, with or
+    without colour."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]  # Enter moves on
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble(("[x]" if self.value else "[ ]", style))
 
     def __init__(self, path: str, label: str, value: bool) -> None:
         self.suffix = label
@@ -156,12 +167,14 @@ DAYS: tuple[tuple[str, str], ...] = (
 
 
 class DaysPicker(Widget, can_focus=True):
-    """The weekdays of a placement: ←/→ move, space toggles, click toggles a day."""
+    """The weekdays of a placement: ←/→ move (stopping at Mo and Su), space toggles, click toggles
+    a day; Enter moves on like everywhere else. The day under the cursor is shown in brackets, so
+    it is visible on a ticked day and without colour."""
 
     BINDINGS = [
         Binding("left", "move(-1)", "Previous day", show=False),
         Binding("right", "move(1)", "Next day", show=False),
-        Binding("space,enter", "toggle_day", "Toggle day", id="toggle-day"),
+        Binding("space", "toggle_day", "Toggle day", id="toggle-day"),
         Binding("w", "weekdays", "Mon–Fri", id="weekdays"),
     ]
     COMPONENT_CLASSES = {"days--on", "days--cursor"}
@@ -177,12 +190,14 @@ class DaysPicker(Widget, can_focus=True):
         on_style = self.get_component_rich_style("days--on")
         cursor_style = self.get_component_rich_style("days--cursor")
         for i, (day, label) in enumerate(DAYS):
-            style = on_style if day in self.days else ""
-            if self.has_focus and i == self.cursor:
-                style = cursor_style + on_style if day in self.days else cursor_style
+            style = on_style if day in self.days else RichStyle()
+            here = self.has_focus and i == self.cursor
+            if here:  # the cursor's style last, so it wins over the ticked colour
+                style = style + cursor_style + RichStyle(reverse=True)
             mark = "■" if day in self.days else "□"
-            text.append(f"{mark}{label}", style=style or None)
-            text.append(" ")
+            text.append("[" if here else " ")
+            text.append(f"{mark}{label}", style=style)
+            text.append("]" if here else " ")
         return text
 
     def _set(self, days: Iterable[str]) -> None:
@@ -192,7 +207,7 @@ class DaysPicker(Widget, can_focus=True):
         self.post_message(AnswerChanged(self.path, list(self.days)))
 
     def action_move(self, delta: int) -> None:
-        self.cursor = (self.cursor + delta) % len(DAYS)
+        self.cursor = max(0, min(len(DAYS) - 1, self.cursor + delta))
 
     def action_toggle_day(self) -> None:
         day = DAYS[self.cursor][0]
@@ -202,7 +217,7 @@ class DaysPicker(Widget, can_focus=True):
         self._set(["mon", "tue", "wed", "thu", "fri"])
 
     def on_click(self, event: events.Click) -> None:
-        index = event.x // 4
+        index = event.x // 5
         if 0 <= index < len(DAYS):
             self.cursor = index
             self.action_toggle_day()
@@ -212,6 +227,9 @@ class DaysPicker(Widget, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+NEEDED = "* "  # before the label of an answer still needed (see the steps' intros)
 
 
 class FieldRow(Vertical):
@@ -252,4 +270,11 @@ class FieldRow(Vertical):
         self.query_one(".field-error", Static).update(f"⚠ {text}" if text else "")
 
     def show_needed(self, needed: bool) -> None:
+        """Mark the row as still to be answered: a '*' before the label as well as its colour,
+        so the mark survives NO_COLOR and monochrome terminals."""
+        if needed == self.has_class("-needed") and self.is_mounted:
+            return
         self.set_class(needed, "-needed")
+        labels = self.query(".field-label")
+        if labels:
+            labels.first(Static).update(f"{NEEDED}{self.label}" if needed else self.label)
